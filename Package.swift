@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+// mrs — an MR scripting shell. Layers, bottom to top (dependencies point downward only):
+//   C library targets → NDArray → MRI libraries → MRSLanguage → MRSBuiltins → MRSShell → mrs
+import PackageDescription
+
+/// A system-library target: Sources/<name>/module.modulemap + shim.h, flags from pkg-config.
+func systemLibrary(_ name: String, pkgConfig: String, apt: [String]) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig, providers: [.apt(apt)])
+}
+
+let package = Package(
+    name: "mrs",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mrs", targets: ["mrs"]),
+    ],
+    targets: [
+        // C libraries
+        systemLibrary("CFFTW", pkgConfig: "fftw3f", apt: ["libfftw3-dev"]),
+        systemLibrary("CHDF5", pkgConfig: "hdf5", apt: ["libhdf5-dev"]),
+        systemLibrary("CLAPACK", pkgConfig: "lapacke", apt: ["liblapacke-dev", "libopenblas-dev"]),
+        systemLibrary("CPNG", pkgConfig: "libpng", apt: ["libpng-dev"]),
+        systemLibrary("CEditLine", pkgConfig: "libedit", apt: ["libedit-dev"]),
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
+
+        // Arrays
+        .target(name: "NDArray", dependencies: ["CLAPACK"]),
+        .target(name: "ArrayFormats", dependencies: ["NDArray", "CZlib"]),
+
+        // MRI libraries
+        .target(name: "HDF5Kit", dependencies: ["CHDF5", "NDArray"]),
+        .target(name: "ISMRMRD", dependencies: ["HDF5Kit", "NDArray"]),
+        .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"]),
+        .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"]),
+        .target(name: "Graphics", dependencies: ["CPNG", "NDArray"]),
+        .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"]),
+
+        // Language, built-ins, shell
+        .target(name: "MRSLanguage", dependencies: ["NDArray"]),
+        .target(name: "MRSBuiltins", dependencies: [
+            "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "Graphics", "Simulation",
+        ]),
+        .target(name: "LineEditor", dependencies: ["CEditLine"]),
+        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor"]),
+        .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
+
+        // Tests
+        .testTarget(name: "NDArrayTests", dependencies: ["NDArray"]),
+        .testTarget(name: "ArrayFormatsTests", dependencies: ["ArrayFormats", "NDArray"]),
+        .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit", "NDArray"]),
+        .testTarget(name: "ISMRMRDTests", dependencies: ["ISMRMRD", "NDArray"]),
+        .testTarget(name: "FourierTests", dependencies: ["Fourier", "NDArray"]),
+        .testTarget(name: "ReconTests", dependencies: ["Recon", "ISMRMRD", "Fourier", "NDArray"]),
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "NDArray"]),
+        .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),
+        .testTarget(name: "MRSBuiltinsTests", dependencies: ["MRSBuiltins", "MRSLanguage", "NDArray"]),
+        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
+        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,7 @@
+#ifndef MRS_CPNG_SHIM_H
+#define MRS_CPNG_SHIM_H
+// Only libpng's simplified png_image_* API is used: the classic API needs setjmp, which Swift rejects.
+#include <png.h>
+// PNG_IMAGE_SIZE and friends are function-like macros: expose the one we need.
+static inline size_t mrs_png_image_row_stride(const png_image *image) { return PNG_IMAGE_ROW_STRIDE(*image); }
+#endif
