@@ -77,7 +77,8 @@ extension NDArray {
     /// elements in place. The caller has made the storage unique and checked the shapes.
     mutating func copyElements(from source: NDArray) {
         if source.dtype == dtype && source.shape == shape && source.isContiguous && isContiguous {
-            memmove(basePointer(as: UInt8.self), source.basePointer(as: UInt8.self), byteCount)
+            let size = dtype.byteSize
+            memmove(storage.pointer + offset * size, source.storage.pointer + source.offset * size, byteCount)
             return
         }
         let type = dtype

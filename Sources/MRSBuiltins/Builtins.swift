@@ -1,0 +1,35 @@
+import MRSLanguage
+
+/// Every built-in of mrs, by family. The registry drives calls, `help`, completion and the
+/// generated reference (docs/builtins.md).
+public enum Builtins {
+    public static func makeRegistry() -> Registry {
+        let r = Registry()
+        r.addFamily(CoreBuiltins.family, summary: "printing, types, help, strings, lists and records, timing")
+        r.add(CoreBuiltins.entries)
+        r.add(CoreBuiltins.constants)
+        r.addFamily(ArrayBuiltins.family, summary: "creating arrays, shapes and elementwise math")
+        r.add(ArrayBuiltins.entries)
+        r.addFamily(ReductionBuiltins.family, summary: "sums, means, extremes, norms and rss over axes")
+        r.add(ReductionBuiltins.entries)
+        r.addFamily(LinalgBuiltins.family, summary: "matrix products and decompositions (OpenBLAS/LAPACK)")
+        r.add(LinalgBuiltins.entries)
+        r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
+        r.add(DimensionConstants.constants)
+        return r
+    }
+}
+
+/// RO, E1, E2, CHA, N, S, SLC: the Gadgetron/BART buffer dimensions as axis numbers.
+enum DimensionConstants {
+    static let family = "dimensions"
+    static let constants: [ConstantEntry] = [
+        ConstantEntry("RO", family: family, value: .int(0), summary: "Readout axis (0) of [RO, E1, E2, CHA, N, S, SLC] buffers and [RO, CHA] readouts."),
+        ConstantEntry("E1", family: family, value: .int(1), summary: "First phase-encoding axis (1)."),
+        ConstantEntry("E2", family: family, value: .int(2), summary: "Second phase-encoding (partition) axis (2)."),
+        ConstantEntry("CHA", family: family, value: .int(3), summary: "Receiver channel (coil) axis (3) of a buffer; in a readout [RO, CHA] the coils are axis 1."),
+        ConstantEntry("N", family: family, value: .int(4), summary: "The buffer's user-chosen N dimension (4)."),
+        ConstantEntry("S", family: family, value: .int(5), summary: "The buffer's user-chosen S dimension (5)."),
+        ConstantEntry("SLC", family: family, value: .int(6), summary: "Slice axis (6)."),
+    ]
+}

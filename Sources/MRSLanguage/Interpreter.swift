@@ -1,0 +1,150 @@
+import Foundation
+import NDArray
+
+/// What running a piece of code produced: the value of its final expression statement (if it
+/// ended with one) and whether the REPL should show it (no trailing `;`).
+public struct RunOutcome {
+    public let value: Value?
+    public let display: Bool
+}
+
+/// Runs mrs code. One interpreter is one session: globals persist across `run` calls (the REPL
+/// feeds it line by line; a batch run feeds it one file). `run(source:)` is the single entry
+/// point for the REPL, the batch runner and the tests.
+public final class Interpreter {
+    public let registry: Registry
+    /// Where `print` and friends write. Defaults to standard output.
+    public var output: (String) -> Void = { s in
+        FileHandle.standardOutput.write(s.data(using: .utf8) ?? Data())
+    }
+    /// Directory relative paths in scripts are resolved against (the working directory).
+    public var workingDirectory: String = FileManager.default.currentDirectoryPath
+    private var globals: [String: Box] = [:]
+    private var callDepth = 0
+    /// Maximum depth of nested user function calls before "recursion too deep".
+    public var maxCallDepth = 2500
+    /// Values the built-ins keep per session (e.g. tic/toc start times).
+    public var sessionState: [String: Any] = [:]
+
+    /// Storage for a capture reference that has no closure (never happens in compiled code).
+    nonisolated(unsafe) static let nowhere: UnsafeMutablePointer<Value?> = {
+        let p = UnsafeMutablePointer<Value?>.allocate(capacity: 1)
+        p.initialize(to: nil)
+        return p
+    }()
+
+    public init(registry: Registry) {
+        self.registry = registry
+    }
+
+    // MARK: - Running code
+
+    /// Parses, compiles and runs a source file. Syntax errors are thrown before anything runs.
+    @discardableResult
+    public func run(_ source: SourceFile) throws -> RunOutcome {
+        let program = try Parser.parse(source)
+        let (body, final) = try Compiler(interp: self).compileProgram(program)
+        let frame = Frame()
+        for s in body {
+            let flow = try s.exec(frame)
+            if case .normal = flow { continue }
+            break
+        }
+        guard let (expr, suppressed) = final else { return RunOutcome(value: nil, display: false) }
+        let v = try expr.eval(frame)
+        return RunOutcome(value: v, display: !suppressed)
+    }
+
+    /// Runs code given as text.
+    @discardableResult
+    public func run(code: String, name: String = "<input>") throws -> RunOutcome {
+        try run(SourceFile(name: name, text: code))
+    }
+
+    // MARK: - Calls
+
+    /// Calls a function value with arguments; errors get the call site appended to their chain.
+    public func invoke(_ fn: Function, _ args: Arguments) throws -> Value {
+        if let closure = fn as? Closure {
+            callDepth += 1
+            defer { callDepth -= 1 }
+            if callDepth > maxCallDepth {
+                throw MRSError(.runtime, "recursion too deep (more than \(maxCallDepth) nested calls)", at: args.location)
+            }
+            if Interrupt.isRequested { try Interrupt.check() }
+            do {
+                return try closure.call(args, self)
+            } catch var e as MRSError {
+                if let site = args.location, e.kind != .interrupted || e.location != nil {
+                    if e.location == nil { e.location = site } else { e.callChain.append(CallSite(function: closure.name, location: site)) }
+                }
+                throw e
+            } catch {
+                throw MRSError.wrap(error, at: args.location ?? closure.code.loc)
+            }
+        }
+        do {
+            return try fn.call(args, self)
+        } catch var e as MRSError {
+            if e.location == nil { e.location = args.location }
+            throw e
+        } catch let e as ArrayError {
+            var err = MRSError(.value, "\(fn.name): \(e.message)", at: args.location)
+            if e.operation != fn.name { err.message = "\(fn.name): \(e.description)" }
+            throw err
+        } catch {
+            guard let site = args.location else { throw error }
+            throw MRSError.wrap(error, at: site)
+        }
+    }
+
+    /// Calls a function value from a built-in (e.g. a predicate passed to `select`).
+    public func call(_ fn: Value, _ args: [Value], at location: SourceLocation?) throws -> Value {
+        guard case .function(let f) = fn else {
+            throw MRSError(.type, "\(fn.typeDescription) is not callable", at: location)
+        }
+        return try invoke(f, Arguments(args, location: location))
+    }
+
+    func runBody(_ code: CompiledFunction, _ frame: Frame) throws -> Value {
+        for s in code.body {
+            let flow = try s.exec(frame)
+            if case .normal = flow { continue }
+            if case .returned = flow { return frame.returnValue }
+        }
+        return .none
+    }
+
+    // MARK: - Globals
+
+    /// The box holding a global (created, empty, on first reference).
+    func box(for name: String) -> Box {
+        if let b = globals[name] { return b }
+        let b = Box()
+        globals[name] = b
+        return b
+    }
+
+    /// A global's value, if it is set.
+    public func global(_ name: String) -> Value? { globals[name]?.p.pointee }
+
+    /// Sets (or with nil clears) a global.
+    public func setGlobal(_ name: String, _ value: Value?) { box(for: name).p.pointee = value }
+
+    /// Names of the globals that hold a value, sorted.
+    public var globalNames: [String] { globals.filter { $0.value.p.pointee != nil }.map(\.key).sorted() }
+
+    /// Clears every global.
+    public func clearGlobals() { for (_, b) in globals { b.p.pointee = nil } }
+
+    /// A built-in or constant under `name`.
+    func builtinValue(_ name: String) -> Value? { registry.value(name) }
+
+    func undefinedName(_ name: String, at loc: SourceLocation, isLocal: Bool) -> MRSError {
+        if isLocal {
+            return MRSError(.name, "local variable '\(name)' is used before it is assigned (to change a global inside a function, declare it with 'global \(name)')", at: loc)
+        }
+        let candidates = globalNames + registry.allNames
+        return MRSError(.name, "undefined variable '\(name)'\(Indexing.suggestion(name, candidates))", at: loc)
+    }
+}

@@ -1,0 +1,600 @@
+import NDArray
+
+/// Executable expression: the compiler turns the syntax tree into a tree of these, with every
+/// variable already resolved to a slot, a cell, a capture or a global box.
+class ExprNode {
+    let loc: SourceLocation
+    init(loc: SourceLocation) { self.loc = loc }
+    func eval(_ f: Frame) throws -> Value { .none }
+}
+
+/// What a statement tells the enclosing block to do next.
+enum Flow {
+    case normal, breakLoop, continueLoop, returned
+}
+
+class StmtNode {
+    let loc: SourceLocation
+    init(loc: SourceLocation) { self.loc = loc }
+    func exec(_ f: Frame) throws -> Flow { .normal }
+}
+
+/// Where a variable lives.
+enum VarRef {
+    case local(Int)
+    case cell(Int)
+    case capture(Int)
+    case global(Box)
+
+    @inline(__always)
+    func pointer(_ f: Frame) -> UnsafeMutablePointer<Value?> {
+        switch self {
+        case .local(let i): return f.slots + i
+        case .cell(let i): return f.cells[i].p
+        case .capture(let i): return f.closure.map { $0.captures[i].p } ?? Interpreter.nowhere
+        case .global(let b): return b.p
+        }
+    }
+}
+
+// MARK: - Expressions
+
+final class ConstNode: ExprNode {
+    let value: Value
+    init(_ value: Value, loc: SourceLocation) {
+        self.value = value
+        super.init(loc: loc)
+    }
+    override func eval(_ f: Frame) throws -> Value { value }
+}
+
+final class VarNode: ExprNode {
+    let ref: VarRef
+    let name: String
+    unowned let interp: Interpreter
+    /// A built-in found under this name the first time a global lookup fell through.
+    private var builtin: Value?
+
+    init(_ ref: VarRef, name: String, interp: Interpreter, loc: SourceLocation) {
+        self.ref = ref
+        self.name = name
+        self.interp = interp
+        super.init(loc: loc)
+    }
+
+    override func eval(_ f: Frame) throws -> Value {
+        if let v = ref.pointer(f).pointee { return v }
+        if case .global = ref {
+            if let b = builtin { return b }
+            if let b = interp.builtinValue(name) {
+                builtin = b
+                return b
+            }
+        }
+        throw interp.undefinedName(name, at: loc, isLocal: { if case .global = ref { return false } else { return true } }())
+    }
+}
+
+final class ListNode: ExprNode {
+    let items: [ExprNode]
+    init(_ items: [ExprNode], loc: SourceLocation) {
+        self.items = items
+        super.init(loc: loc)
+    }
+    override func eval(_ f: Frame) throws -> Value {
+        var out: [Value] = []
+        out.reserveCapacity(items.count)
+        for i in items { out.append(try i.eval(f)) }
+        return .list(out)
+    }
+}
+
+final class RecordNode: ExprNode {
+    let keys: [String]
+    let values: [ExprNode]
+    init(keys: [String], values: [ExprNode], loc: SourceLocation) {
+        self.keys = keys
+        self.values = values
+        super.init(loc: loc)
+    }
+    override func eval(_ f: Frame) throws -> Value {
+        var vals: [Value] = []
+        vals.reserveCapacity(values.count)
+        for v in values { vals.append(try v.eval(f)) }
+        return .record(Record(Array(zip(keys, vals))))
+    }
+}
+
+final class InterpolationNode: ExprNode {
+    enum Part { case text(String), expr(ExprNode, String?) }
+    let parts: [Part]
+    init(_ parts: [Part], loc: SourceLocation) {
+        self.parts = parts
+        super.init(loc: loc)
+    }
+    override func eval(_ f: Frame) throws -> Value {
+        var s = ""
+        for p in parts {
+            switch p {
+            case .text(let t): s += t
+            case .expr(let e, let spec):
+                let v = try e.eval(f)
+                if let spec = spec {
+                    do { s += try formatValue(v, spec: spec) } catch { throw MRSError.wrap(error, at: e.loc) }
+                } else {
+                    s += Display.text(v)
+                }
+            }
+        }
+        return .string(s)
+    }
+}
+
+final class UnaryNode: ExprNode {
+    let op: UnaryOperator
+    let operand: ExprNode
+    init(_ op: UnaryOperator, _ operand: ExprNode, loc: SourceLocation) {
+        self.op = op
+        self.operand = operand
+        super.init(loc: loc)
+    }
+    override func eval(_ f: Frame) throws -> Value {
+        let v = try operand.eval(f)
+        do { return try Operators.unary(op, v) } catch { throw MRSError.wrap(error, at: loc) }
+    }
+}
+
+final class BinaryNode: ExprNode {
+    let op: BinaryOperator
+    let lhs: ExprNode, rhs: ExprNode
+    init(_ op: BinaryOperator, _ lhs: ExprNode, _ rhs: ExprNode, loc: SourceLocation) {
+        self.op = op
+        self.lhs = lhs
+        self.rhs = rhs
+        super.init(loc: loc)
+    }
+    override func eval(_ f: Frame) throws -> Value {
+        let a = try lhs.eval(f)
+        let b = try rhs.eval(f)
+        // Fast paths for the common scalar cases of interpreted loops.
+        if case .int(let x) = a, case .int(let y) = b {
+            switch op {
+            case .add: let (r, o) = x.addingReportingOverflow(y); if !o { return .int(r) }
+            case .sub: let (r, o) = x.subtractingReportingOverflow(y); if !o { return .int(r) }
+            case .mul: let (r, o) = x.multipliedReportingOverflow(by: y); if !o { return .int(r) }
+            case .lt: return .bool(x < y)
+            case .le: return .bool(x <= y)
+            case .gt: return .bool(x > y)
+            case .ge: return .bool(x >= y)
+            case .eq: return .bool(x == y)
+            case .ne: return .bool(x != y)
+            default: break
+            }
+        } else if case .float(let x) = a, case .float(let y) = b {
+            switch op {
+            case .add: return .float(x + y)
+            case .sub: return .float(x - y)
+            case .mul: return .float(x * y)
+            case .div: return .float(x / y)
+            case .lt: return .bool(x < y)
+            case .gt: return .bool(x > y)
+            default: break
+            }
+        }
+        do { return try Operators.binary(op, a, b) } catch { throw MRSError.wrap(error, at: loc) }
+    }
+}
+
+/// `a and b`: short-circuit for scalars, elementwise for arrays.
+final class LogicalNode: ExprNode {
+    let isAnd: Bool
+    let lhs: ExprNode, rhs: ExprNode
+    init(isAnd: Bool, _ lhs: ExprNode, _ rhs: ExprNode, loc: SourceLocation) {
+        self.isAnd = isAnd
+        self.lhs = lhs
+        self.rhs = rhs
+        super.init(loc: loc)
+    }
+    override func eval(_ f: Frame) throws -> Value {
+        let a = try lhs.eval(f)
+        if case .bool(let x) = a {
+            if isAnd && !x { return .bool(false) }
+            if !isAnd && x { return .bool(true) }
+            let b = try rhs.eval(f)
+            if case .bool = b { return b }
+            if case .array = b { return try elementwise(a, b) }
+            do { return .bool(try Operators.truth(b, what: "'\(isAnd ? "and" : "or")'")) } catch { throw MRSError.wrap(error, at: rhs.loc) }
+        }
+        if case .array = a { return try elementwise(a, try rhs.eval(f)) }
+        let x: Bool
+        do { x = try Operators.truth(a, what: "'\(isAnd ? "and" : "or")'") } catch { throw MRSError.wrap(error, at: lhs.loc) }
+        if isAnd && !x { return .bool(false) }
+        if !isAnd && x { return .bool(true) }
+        let b = try rhs.eval(f)
+        if case .array = b { return try elementwise(a, b) }
+        do { return .bool(try Operators.truth(b, what: "'\(isAnd ? "and" : "or")'")) } catch { throw MRSError.wrap(error, at: rhs.loc) }
+    }
+    private func elementwise(_ a: Value, _ b: Value) throws -> Value {
+        do { return try Operators.logical(isAnd ? .and : .or, a, b) } catch { throw MRSError.wrap(error, at: loc) }
+    }
+}
+
+final class CallNode: ExprNode {
+    let callee: ExprNode
+    let positional: [ExprNode]
+    let keywordNames: [String]
+    let keywordValues: [ExprNode]
+    unowned let interp: Interpreter
+
+    init(callee: ExprNode, positional: [ExprNode], keywordNames: [String], keywordValues: [ExprNode], interp: Interpreter, loc: SourceLocation) {
+        self.callee = callee
+        self.positional = positional
+        self.keywordNames = keywordNames
+        self.keywordValues = keywordValues
+        self.interp = interp
+        super.init(loc: loc)
+    }
+
+    override func eval(_ f: Frame) throws -> Value {
+        let fv = try callee.eval(f)
+        var args: [Value] = []
+        args.reserveCapacity(positional.count)
+        for p in positional { args.append(try p.eval(f)) }
+        var kws: [(String, Value)] = []
+        if !keywordNames.isEmpty {
+            kws.reserveCapacity(keywordNames.count)
+            for (i, k) in keywordNames.enumerated() { kws.append((k, try keywordValues[i].eval(f))) }
+        }
+        guard case .function(let fn) = fv else {
+            throw MRSError(.type, "\(fv.typeDescription) is not callable", at: callee.loc)
+        }
+        return try interp.invoke(fn, Arguments(args, keywords: kws, location: loc))
+    }
+}
+
+final class IndexNode: ExprNode {
+    let base: ExprNode
+    let items: [IndexItemNode]
+    init(base: ExprNode, items: [IndexItemNode], loc: SourceLocation) {
+        self.base = base
+        self.items = items
+        super.init(loc: loc)
+    }
+    override func eval(_ f: Frame) throws -> Value {
+        let b = try base.eval(f)
+        let keys = try items.map { try $0.eval(f) }
+        do { return try Indexing.get(b, keys) } catch { throw MRSError.wrap(error, at: loc) }
+    }
+}
+
+/// One item of an index expression, evaluated.
+enum IndexKey {
+    case value(Value)
+    case slice(Int?, Int?, Int?)
+    case ellipsis
+}
+
+final class IndexItemNode {
+    enum Kind { case expr(ExprNode), slice(ExprNode?, ExprNode?, ExprNode?), ellipsis }
+    let kind: Kind
+    init(_ kind: Kind) { self.kind = kind }
+
+    func eval(_ f: Frame) throws -> IndexKey {
+        switch kind {
+        case .expr(let e): return .value(try e.eval(f))
+        case .ellipsis: return .ellipsis
+        case .slice(let a, let b, let c):
+            func bound(_ e: ExprNode?, _ what: String) throws -> Int? {
+                guard let e = e else { return nil }
+                let v = try e.eval(f)
+                switch v {
+                case .int(let i): return i
+                case .none: return nil
+                case .bool(let b): return b ? 1 : 0
+                default: throw MRSError(.index, "slice \(what) must be an integer, got \(v.typeDescription)", at: e.loc)
+                }
+            }
+            return .slice(try bound(a, "start"), try bound(b, "stop"), try bound(c, "step"))
+        }
+    }
+}
+
+final class FieldNode: ExprNode {
+    let base: ExprNode
+    let name: String
+    init(base: ExprNode, name: String, loc: SourceLocation) {
+        self.base = base
+        self.name = name
+        super.init(loc: loc)
+    }
+    override func eval(_ f: Frame) throws -> Value {
+        let b = try base.eval(f)
+        if case .record(let r) = b {
+            if let v = r[name] { return v }
+        }
+        do { return try Indexing.field(b, name) } catch { throw MRSError.wrap(error, at: loc) }
+    }
+}
+
+/// Creates a closure, collecting the boxes it captures from the running frame.
+final class FunctionNode: ExprNode {
+    let code: CompiledFunction
+    init(_ code: CompiledFunction, loc: SourceLocation) {
+        self.code = code
+        super.init(loc: loc)
+    }
+    override func eval(_ f: Frame) throws -> Value {
+        let captures: [Box] = code.captureSources.map { src in
+            switch src {
+            case .enclosingCell(let i): return f.cells[i]
+            case .enclosingCapture(let i): return f.closure?.captures[i] ?? Box()
+            }
+        }
+        return .function(Closure(code: code, captures: captures))
+    }
+}
+
+// MARK: - Statements
+
+final class ExprStmtNode: StmtNode {
+    let expr: ExprNode
+    init(_ expr: ExprNode, loc: SourceLocation) {
+        self.expr = expr
+        super.init(loc: loc)
+    }
+    override func exec(_ f: Frame) throws -> Flow {
+        _ = try expr.eval(f)
+        return .normal
+    }
+}
+
+/// An assignment target after resolution: a variable plus a path of fields and indices.
+struct TargetNode {
+    enum Step {
+        case field(String)
+        case index([IndexItemNode])
+    }
+    let ref: VarRef
+    let name: String
+    let path: [Step]
+    let loc: SourceLocation
+}
+
+final class AssignNode: StmtNode {
+    let targets: [TargetNode]
+    let value: ExprNode
+    init(targets: [TargetNode], value: ExprNode, loc: SourceLocation) {
+        self.targets = targets
+        self.value = value
+        super.init(loc: loc)
+    }
+    override func exec(_ f: Frame) throws -> Flow {
+        let v = try value.eval(f)
+        if targets.count == 1 {
+            try Assignment.store(v, into: targets[0], f)
+            return .normal
+        }
+        // Destructuring: a, b = [1, 2]
+        let items: [Value]
+        switch v {
+        case .list(let l): items = l
+        case .array(let a) where a.rank >= 1:
+            items = try (0..<a.shape[0]).map { try Indexing.get(.array(a), [.value(.int($0))]) }
+        default:
+            throw MRSError(.type, "cannot unpack \(v.typeDescription) into \(targets.count) names", at: loc)
+        }
+        guard items.count == targets.count else {
+            throw MRSError(.value, "cannot unpack \(items.count) values into \(targets.count) names", at: loc)
+        }
+        for (t, item) in zip(targets, items) { try Assignment.store(item, into: t, f) }
+        return .normal
+    }
+}
+
+final class CompoundAssignNode: StmtNode {
+    let op: BinaryOperator
+    let target: TargetNode
+    let read: ExprNode
+    let value: ExprNode
+    init(op: BinaryOperator, target: TargetNode, read: ExprNode, value: ExprNode, loc: SourceLocation) {
+        self.op = op
+        self.target = target
+        self.read = read
+        self.value = value
+        super.init(loc: loc)
+    }
+    override func exec(_ f: Frame) throws -> Flow {
+        let old = try read.eval(f)
+        let rhs = try value.eval(f)
+        let new: Value
+        if case .int(let x) = old, case .int(let y) = rhs, op == .add, case let (r, o) = x.addingReportingOverflow(y), !o {
+            new = .int(r)
+        } else {
+            do { new = try Operators.binary(op, old, rhs) } catch { throw MRSError.wrap(error, at: loc) }
+        }
+        try Assignment.store(new, into: target, f)
+        return .normal
+    }
+}
+
+final class IfNode: StmtNode {
+    let conditions: [ExprNode]
+    let bodies: [[StmtNode]]
+    let elseBody: [StmtNode]?
+    init(conditions: [ExprNode], bodies: [[StmtNode]], elseBody: [StmtNode]?, loc: SourceLocation) {
+        self.conditions = conditions
+        self.bodies = bodies
+        self.elseBody = elseBody
+        super.init(loc: loc)
+    }
+    override func exec(_ f: Frame) throws -> Flow {
+        for (i, c) in conditions.enumerated() {
+            if try truth(c, f) { return try runBlock(bodies[i], f) }
+        }
+        if let e = elseBody { return try runBlock(e, f) }
+        return .normal
+    }
+}
+
+@inline(__always)
+func truth(_ c: ExprNode, _ f: Frame) throws -> Bool {
+    let v = try c.eval(f)
+    if case .bool(let b) = v { return b }
+    do { return try Operators.truth(v, what: "a condition") } catch { throw MRSError.wrap(error, at: c.loc) }
+}
+
+@inline(__always)
+func runBlock(_ body: [StmtNode], _ f: Frame) throws -> Flow {
+    for s in body {
+        let flow = try s.exec(f)
+        if case .normal = flow { continue }
+        return flow
+    }
+    return .normal
+}
+
+final class WhileNode: StmtNode {
+    let condition: ExprNode
+    let body: [StmtNode]
+    init(condition: ExprNode, body: [StmtNode], loc: SourceLocation) {
+        self.condition = condition
+        self.body = body
+        super.init(loc: loc)
+    }
+    override func exec(_ f: Frame) throws -> Flow {
+        while try truth(condition, f) {
+            if Interrupt.isRequested { try Interrupt.check() }
+            switch try runBlock(body, f) {
+            case .breakLoop: return .normal
+            case .returned: return .returned
+            default: continue
+            }
+        }
+        return .normal
+    }
+}
+
+final class ForNode: StmtNode {
+    let targets: [VarRef]
+    let names: [String]
+    let iterable: ExprNode
+    let body: [StmtNode]
+    init(targets: [VarRef], names: [String], iterable: ExprNode, body: [StmtNode], loc: SourceLocation) {
+        self.targets = targets
+        self.names = names
+        self.iterable = iterable
+        self.body = body
+        super.init(loc: loc)
+    }
+
+    @inline(__always)
+    private func bind(_ v: Value, _ f: Frame) throws {
+        if targets.count == 1 {
+            targets[0].pointer(f).pointee = v
+            return
+        }
+        let items: [Value]
+        if case .list(let l) = v { items = l } else {
+            throw MRSError(.type, "cannot unpack \(v.typeDescription) into \(targets.count) loop variables", at: loc)
+        }
+        guard items.count == targets.count else {
+            throw MRSError(.value, "cannot unpack \(items.count) values into \(targets.count) loop variables", at: loc)
+        }
+        for (t, item) in zip(targets, items) { t.pointer(f).pointee = item }
+    }
+
+    /// Runs the body once; returns false to stop the loop.
+    @inline(__always)
+    private func step(_ f: Frame, _ result: inout Flow) throws -> Bool {
+        if Interrupt.isRequested { try Interrupt.check() }
+        switch try runBlock(body, f) {
+        case .breakLoop: return false
+        case .returned: result = .returned; return false
+        default: return true
+        }
+    }
+
+    override func exec(_ f: Frame) throws -> Flow {
+        let seq = try iterable.eval(f)
+        var result = Flow.normal
+        switch seq {
+        case .range(let r):
+            let n = r.count
+            var i = 0
+            while i < n {
+                try bind(.int(r.element(i)), f)
+                if try !step(f, &result) { break }
+                i += 1
+            }
+        case .list(let items):
+            for item in items {
+                try bind(item, f)
+                if try !step(f, &result) { break }
+            }
+        case .string(let s):
+            for ch in s {
+                try bind(.string(String(ch)), f)
+                if try !step(f, &result) { break }
+            }
+        case .array(let a):
+            guard a.rank >= 1 else { throw MRSError(.type, "cannot iterate over a 0-d array", at: iterable.loc) }
+            for i in 0..<a.shape[0] {
+                try bind(try Indexing.get(seq, [.value(.int(i))]), f)
+                if try !step(f, &result) { break }
+            }
+        case .handle(let h):
+            let it: ValueIterator?
+            do { it = try h.makeIterator() } catch { throw MRSError.wrap(error, at: iterable.loc) }
+            guard let iterator = it else {
+                throw MRSError(.type, "cannot iterate over a \(h.typeName)", at: iterable.loc)
+            }
+            while true {
+                let next: Value?
+                do { next = try iterator.next() } catch { throw MRSError.wrap(error, at: iterable.loc) }
+                guard let item = next else { break }
+                try bind(item, f)
+                if try !step(f, &result) { break }
+            }
+        case .record:
+            throw MRSError(.type, "cannot iterate over a record directly; use keys(r), values(r) or items(r)", at: iterable.loc)
+        default:
+            throw MRSError(.type, "cannot iterate over \(seq.typeDescription)", at: iterable.loc)
+        }
+        return result
+    }
+}
+
+final class ReturnNode: StmtNode {
+    let value: ExprNode?
+    init(_ value: ExprNode?, loc: SourceLocation) {
+        self.value = value
+        super.init(loc: loc)
+    }
+    override func exec(_ f: Frame) throws -> Flow {
+        f.returnValue = try value?.eval(f) ?? .none
+        return .returned
+    }
+}
+
+final class BreakNode: StmtNode {
+    override func exec(_ f: Frame) throws -> Flow { .breakLoop }
+}
+
+final class ContinueNode: StmtNode {
+    override func exec(_ f: Frame) throws -> Flow { .continueLoop }
+}
+
+/// `fn name(…) … end`: creates the closure and binds it to the name.
+final class FunctionDefNode: StmtNode {
+    let ref: VarRef
+    let maker: FunctionNode
+    init(ref: VarRef, maker: FunctionNode, loc: SourceLocation) {
+        self.ref = ref
+        self.maker = maker
+        super.init(loc: loc)
+    }
+    override func exec(_ f: Frame) throws -> Flow {
+        ref.pointer(f).pointee = try maker.eval(f)
+        return .normal
+    }
+}

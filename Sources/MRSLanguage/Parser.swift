@@ -1,0 +1,763 @@
+/// Recursive-descent parser, one method per precedence level (lowest first):
+/// `|>`, `or`, `and`, `not`, comparisons, `+ -`, `* / %`, `@`, unary `-`, `^`, then
+/// call/index/field. Errors are collected; after one, the parser skips to the next statement and
+/// goes on, so a run reports several.
+struct Parser {
+    private let source: SourceFile
+    private var tokens: [Token]
+    private var pos = 0
+    /// Open brackets around the current position: inside them newlines do not end anything.
+    private var nesting = 0
+    /// Guards against stack exhaustion on absurdly nested input.
+    private var depth = 0
+    private static let maxDepth = 200
+    private(set) var errors: [MRSError] = []
+
+    struct Failure: Error { let error: MRSError }
+
+    init(source: SourceFile) {
+        self.source = source
+        var lexer = Lexer(source: source)
+        lexer.run()
+        self.tokens = lexer.tokens
+        self.errors = lexer.errors
+    }
+
+    /// Parses a whole program. Throws the collected syntax errors, if any.
+    static func parse(_ source: SourceFile) throws -> [Stmt] {
+        var p = Parser(source: source)
+        let program = p.parseProgram()
+        if var first = p.errors.first {
+            first.others = Array(p.errors.dropFirst())
+            // The input is merely incomplete only if every error says so.
+            first.isIncompleteInput = p.errors.allSatisfy { $0.isIncompleteInput }
+            throw first
+        }
+        return program
+    }
+
+    // MARK: - Tokens
+
+    private var current: Token { tokens[pos] }
+    private var next: Token { tokens[Swift.min(pos + 1, tokens.count - 1)] }
+
+    private func loc(_ t: Token) -> SourceLocation {
+        SourceLocation(file: source, offset: t.offset, length: Swift.max(t.length, 1))
+    }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let t = tokens[pos]
+        if pos < tokens.count - 1 { pos += 1 }
+        return t
+    }
+
+    private func isSymbol(_ s: String, _ t: Token? = nil) -> Bool {
+        if case .symbol(let x) = (t ?? current).kind { return x == s }
+        return false
+    }
+
+    private func isKeyword(_ k: Keyword, _ t: Token? = nil) -> Bool {
+        if case .keyword(let x) = (t ?? current).kind { return x == k }
+        return false
+    }
+
+    private var atEOF: Bool { if case .eof = current.kind { return true } else { return false } }
+
+    private var atSeparator: Bool {
+        switch current.kind {
+        case .newline, .semicolon: return true
+        default: return false
+        }
+    }
+
+    private mutating func match(_ s: String) -> Bool {
+        if isSymbol(s) { advance(); return true }
+        return false
+    }
+
+    private mutating func matchKeyword(_ k: Keyword) -> Bool {
+        if isKeyword(k) { advance(); return true }
+        return false
+    }
+
+    private mutating func skipNewlines() {
+        while case .newline = current.kind { advance() }
+    }
+
+    private mutating func skipNewlinesIfNested() {
+        if nesting > 0 { skipNewlines() }
+    }
+
+    /// Describes a token for messages: `'end'`, `end of input`, `newline`.
+    private func describe(_ t: Token) -> String {
+        switch t.kind {
+        case .eof: return "end of input"
+        case .newline: return "end of line"
+        case .semicolon: return "';'"
+        case .identifier(let s): return "'\(s)'"
+        case .keyword(let k): return "'\(k.rawValue)'"
+        case .symbol(let s): return "'\(s)'"
+        case .int, .float, .imaginary: return "number"
+        case .string: return "string"
+        }
+    }
+
+    private func failure(_ message: String, at t: Token? = nil) -> Failure {
+        let tok = t ?? current
+        var e = MRSError(.syntax, message, at: loc(tok))
+        if case .eof = tok.kind { e.isIncompleteInput = true }
+        return Failure(error: e)
+    }
+
+    private mutating func expect(_ s: String, _ context: String) throws {
+        if !match(s) { throw failure("expected '\(s)' \(context), found \(describe(current))") }
+    }
+
+    private mutating func expectIdentifier(_ context: String) throws -> (String, SourceLocation) {
+        if case .identifier(let name) = current.kind {
+            let t = advance()
+            return (name, loc(t))
+        }
+        if case .keyword(let k) = current.kind {
+            throw failure("'\(k.rawValue)' is a reserved word and cannot be used \(context)")
+        }
+        throw failure("expected a name \(context), found \(describe(current))")
+    }
+
+    private mutating func enter() throws {
+        depth += 1
+        if depth > Parser.maxDepth { throw failure("expression or block nested too deeply (limit \(Parser.maxDepth))") }
+    }
+
+    private mutating func leave() { depth -= 1 }
+
+    // MARK: - Statements
+
+    mutating func parseProgram() -> [Stmt] {
+        var out: [Stmt] = []
+        while true {
+            while atSeparator { advance() }
+            if atEOF { break }
+            if isKeyword(.end) || isKeyword(.elif) || isKeyword(.else) {
+                errors.append(failure("'\(describe(current).dropFirst().dropLast())' without an open block").error)
+                advance()
+                continue
+            }
+            if let s = parseStatementRecovering() { out.append(s) }
+        }
+        return out
+    }
+
+    /// Parses one statement; on error records it and skips to the next statement.
+    private mutating func parseStatementRecovering() -> Stmt? {
+        do {
+            return try parseStatement()
+        } catch let f as Failure {
+            errors.append(f.error)
+            synchronize()
+            return nil
+        } catch {
+            return nil
+        }
+    }
+
+    /// Skips tokens up to the end of the current statement (a separator outside brackets).
+    private mutating func synchronize() {
+        var level = 0
+        nesting = 0
+        while !atEOF {
+            if case .symbol(let s) = current.kind {
+                if s == "(" || s == "[" || s == "{" { level += 1 }
+                if s == ")" || s == "]" || s == "}" { level = Swift.max(0, level - 1) }
+            }
+            if level == 0 && atSeparator { return }
+            if level == 0 && (isKeyword(.end) || isKeyword(.elif) || isKeyword(.else)) { return }
+            advance()
+        }
+    }
+
+    /// Statements until one of `terminators` (not consumed). `opener` names the block for errors.
+    private mutating func parseBlock(until terminators: [Keyword], opener: Token, what: String) throws -> [Stmt] {
+        var out: [Stmt] = []
+        let savedNesting = nesting
+        nesting = 0
+        defer { nesting = savedNesting }
+        while true {
+            while atSeparator { advance() }
+            if terminators.contains(where: { isKeyword($0) }) { return out }
+            if atEOF {
+                let (line, _) = source.lineColumn(opener.offset)
+                let list = terminators.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+                throw failure("expected \(list) to close '\(what)' opened at line \(line)")
+            }
+            if isKeyword(.end) || isKeyword(.elif) || isKeyword(.else) {
+                throw failure("unexpected \(describe(current)) inside '\(what)'")
+            }
+            if let s = parseStatementRecovering() { out.append(s) }
+        }
+    }
+
+    private mutating func parseStatement() throws -> Stmt {
+        try enter()
+        defer { leave() }
+        let start = current
+        let l = loc(start)
+        if case .keyword(let k) = start.kind {
+            switch k {
+            case .if: return try parseIf()
+            case .for: return try parseFor()
+            case .while:
+                advance()
+                let cond = try parseExpression()
+                let body = try parseBlock(until: [.end], opener: start, what: "while")
+                advance()
+                return Stmt(kind: .while(cond, body), loc: l)
+            case .fn where { if case .identifier = next.kind { return true } else { return false } }():
+                advance()
+                let (name, _) = try expectIdentifier("after 'fn'")
+                let decl = try parseFunctionRest(name: name, opener: start)
+                return Stmt(kind: .function(decl), loc: l)
+            case .return:
+                advance()
+                var value: Expr?
+                if !atSeparator && !atEOF && !isKeyword(.end) && !isKeyword(.elif) && !isKeyword(.else) {
+                    value = try parseExpression()
+                }
+                try endStatement()
+                return Stmt(kind: .return(value), loc: l)
+            case .break:
+                advance()
+                try endStatement()
+                return Stmt(kind: .break, loc: l)
+            case .continue:
+                advance()
+                try endStatement()
+                return Stmt(kind: .continue, loc: l)
+            case .global:
+                advance()
+                var names = [try expectIdentifier("after 'global'").0]
+                while match(",") { names.append(try expectIdentifier("in 'global'").0) }
+                try endStatement()
+                return Stmt(kind: .global(names), loc: l)
+            default: break
+            }
+        }
+        // Expression, assignment or destructuring assignment.
+        let first = try parseExpression()
+        var targets = [first]
+        if isSymbol(",") {
+            while match(",") { targets.append(try parseExpression()) }
+            if !isSymbol("=") { throw failure("expected '=' after a list of assignment targets, found \(describe(current))") }
+        }
+        if isSymbol("=") {
+            let eq = advance()
+            for t in targets { try checkAssignable(t) }
+            skipNewlines()
+            let value = try parseExpression()
+            try endStatement()
+            return Stmt(kind: .assign(targets, value), loc: loc(eq))
+        }
+        for (sym, op) in [("+=", BinaryOperator.add), ("-=", .sub), ("*=", .mul), ("/=", .div)] where isSymbol(sym) {
+            let t = advance()
+            try checkAssignable(first)
+            skipNewlines()
+            let value = try parseExpression()
+            try endStatement()
+            return Stmt(kind: .compoundAssign(op, first, value), loc: loc(t))
+        }
+        let suppressed = isSymbolSemicolon
+        try endStatement()
+        return Stmt(kind: .expr(first, suppressed: suppressed), loc: first.loc)
+    }
+
+    private var isSymbolSemicolon: Bool { if case .semicolon = current.kind { return true } else { return false } }
+
+    /// A simple statement must be followed by a separator, the end of input, or a block keyword.
+    private mutating func endStatement() throws {
+        if atSeparator { advance(); return }
+        if atEOF || isKeyword(.end) || isKeyword(.elif) || isKeyword(.else) { return }
+        if isSymbol("=") {
+            throw failure("'=' is assignment and cannot appear here; use '==' to compare")
+        }
+        throw failure("expected end of statement, found \(describe(current))")
+    }
+
+    private func checkAssignable(_ e: Expr) throws {
+        switch e.kind {
+        case .name, .index, .field: return
+        default:
+            throw Failure(error: MRSError(.syntax, "cannot assign to this expression (assign to a name, an index like a[i] or a field like r.x)", at: e.loc))
+        }
+    }
+
+    private mutating func parseIf() throws -> Stmt {
+        let opener = advance()
+        var branches: [(Expr, [Stmt])] = []
+        var elseBody: [Stmt]?
+        let cond = try parseExpression()
+        let body = try parseBlock(until: [.elif, .else, .end], opener: opener, what: "if")
+        branches.append((cond, body))
+        while true {
+            if matchKeyword(.elif) {
+                let c = try parseExpression()
+                let b = try parseBlock(until: [.elif, .else, .end], opener: opener, what: "if")
+                branches.append((c, b))
+            } else if matchKeyword(.else) {
+                if isKeyword(.if) {
+                    throw failure("write 'elif' instead of 'else if'")
+                }
+                elseBody = try parseBlock(until: [.end], opener: opener, what: "if")
+                advance()
+                break
+            } else {
+                advance() // end
+                break
+            }
+        }
+        return Stmt(kind: .if(branches, elseBody), loc: loc(opener))
+    }
+
+    private mutating func parseFor() throws -> Stmt {
+        let opener = advance()
+        var names = [try expectIdentifier("after 'for'").0]
+        while match(",") { names.append(try expectIdentifier("in 'for'").0) }
+        if !matchKeyword(.in) { throw failure("expected 'in' after the loop variable, found \(describe(current))") }
+        let iterable = try parseExpression()
+        let body = try parseBlock(until: [.end], opener: opener, what: "for")
+        advance()
+        return Stmt(kind: .for(names, iterable, body), loc: loc(opener))
+    }
+
+    /// After `fn name` or `fn`: parameters, body and `end`.
+    private mutating func parseFunctionRest(name: String?, opener: Token) throws -> FunctionDecl {
+        try expect("(", "to start the parameter list")
+        let params = try parseParameters(closing: ")")
+        let body = try parseBlock(until: [.end], opener: opener, what: "fn")
+        advance()
+        return FunctionDecl(name: name, params: params, body: body, loc: loc(opener))
+    }
+
+    /// Parameter list after its opening bracket, through `closing`.
+    private mutating func parseParameters(closing: String) throws -> [Parameter] {
+        var params: [Parameter] = []
+        nesting += 1
+        defer { nesting -= 1 }
+        skipNewlines()
+        var seenDefault = false
+        while !isSymbol(closing) {
+            let (name, l) = try expectIdentifier("as a parameter")
+            if params.contains(where: { $0.name == name }) {
+                throw Failure(error: MRSError(.syntax, "parameter '\(name)' is listed twice", at: l))
+            }
+            var dflt: Expr?
+            if match("=") {
+                dflt = try parseExpression()
+                seenDefault = true
+            } else if seenDefault {
+                throw Failure(error: MRSError(.syntax, "parameter '\(name)' without a default cannot follow parameters with defaults", at: l))
+            }
+            params.append(Parameter(name: name, defaultValue: dflt, loc: l))
+            skipNewlines()
+            if !match(",") { break }
+            skipNewlines()
+        }
+        try expect(closing, "to close the parameter list")
+        return params
+    }
+
+    // MARK: - Expressions
+
+    mutating func parseExpression() throws -> Expr {
+        try enter()
+        defer { leave() }
+        var lhs = try parseOr()
+        while true {
+            skipNewlinesIfNested()
+            guard isSymbol("|>") else { break }
+            let t = advance()
+            skipNewlines()
+            let rhs = try parseOr()
+            // `x |> f(y)` is `f(x, y)`; `x |> f` is `f(x)`.
+            if case .call(let callee, let args) = rhs.kind {
+                lhs = Expr(kind: .call(callee, [Argument(name: nil, value: lhs, loc: lhs.loc)] + args), loc: loc(t))
+            } else {
+                lhs = Expr(kind: .call(rhs, [Argument(name: nil, value: lhs, loc: lhs.loc)]), loc: loc(t))
+            }
+        }
+        return lhs
+    }
+
+    private mutating func parseOr() throws -> Expr {
+        var lhs = try parseAnd()
+        while true {
+            skipNewlinesIfNested()
+            guard isKeyword(.or) else { return lhs }
+            let t = advance()
+            skipNewlines()
+            lhs = Expr(kind: .or(lhs, try parseAnd()), loc: loc(t))
+        }
+    }
+
+    private mutating func parseAnd() throws -> Expr {
+        var lhs = try parseNot()
+        while true {
+            skipNewlinesIfNested()
+            guard isKeyword(.and) else { return lhs }
+            let t = advance()
+            skipNewlines()
+            lhs = Expr(kind: .and(lhs, try parseNot()), loc: loc(t))
+        }
+    }
+
+    private mutating func parseNot() throws -> Expr {
+        if isKeyword(.not) {
+            let t = advance()
+            try enter()
+            defer { leave() }
+            return Expr(kind: .unary(.not, try parseNot()), loc: loc(t))
+        }
+        return try parseComparison()
+    }
+
+    private mutating func comparisonOperator() -> BinaryOperator? {
+        switch current.kind {
+        case .symbol(let s):
+            switch s {
+            case "==": return .eq
+            case "!=": return .ne
+            case "<": return .lt
+            case "<=": return .le
+            case ">": return .gt
+            case ">=": return .ge
+            default: return nil
+            }
+        case .keyword(.in): return .in
+        case .keyword(.not) where isKeyword(.in, next): return .notIn
+        default: return nil
+        }
+    }
+
+    private mutating func parseComparison() throws -> Expr {
+        let lhs = try parseAdditive()
+        skipNewlinesIfNested()
+        guard let op = comparisonOperator() else { return lhs }
+        let t = advance()
+        if op == .notIn { advance() }
+        skipNewlines()
+        let rhs = try parseAdditive()
+        skipNewlinesIfNested()
+        if comparisonOperator() != nil {
+            throw failure("comparisons cannot be chained; combine them with 'and' (a < b and b < c)")
+        }
+        return Expr(kind: .binary(op, lhs, rhs), loc: loc(t))
+    }
+
+    private mutating func parseBinaryLevel(_ ops: [String: BinaryOperator], _ operand: (inout Parser) throws -> Expr) throws -> Expr {
+        var lhs = try operand(&self)
+        while true {
+            skipNewlinesIfNested()
+            guard case .symbol(let s) = current.kind, let op = ops[s] else { return lhs }
+            let t = advance()
+            skipNewlines()
+            let rhs = try operand(&self)
+            lhs = Expr(kind: .binary(op, lhs, rhs), loc: loc(t))
+        }
+    }
+
+    private mutating func parseAdditive() throws -> Expr {
+        try parseBinaryLevel(["+": .add, "-": .sub]) { try $0.parseMultiplicative() }
+    }
+
+    private mutating func parseMultiplicative() throws -> Expr {
+        try parseBinaryLevel(["*": .mul, "/": .div, "%": .mod]) { try $0.parseMatmul() }
+    }
+
+    private mutating func parseMatmul() throws -> Expr {
+        try parseBinaryLevel(["@": .matmul]) { try $0.parseUnary() }
+    }
+
+    private mutating func parseUnary() throws -> Expr {
+        if isSymbol("-") || isSymbol("+") {
+            let t = advance()
+            try enter()
+            defer { leave() }
+            let operand = try parseUnary()
+            // Fold literal negation so `-5` is a constant (and Int.min is writable).
+            if isSymbol("-", t) {
+                switch operand.kind {
+                case .int(let v) where v != Int.min: return Expr(kind: .int(-v), loc: loc(t))
+                case .float(let v): return Expr(kind: .float(-v), loc: loc(t))
+                default: break
+                }
+            }
+            return Expr(kind: .unary(isSymbol("-", t) ? .negate : .plus, operand), loc: loc(t))
+        }
+        return try parsePower()
+    }
+
+    private mutating func parsePower() throws -> Expr {
+        let base = try parsePostfix()
+        if isSymbol("^") {
+            let t = advance()
+            skipNewlines()
+            try enter()
+            defer { leave() }
+            let exponent = try parseUnary() // right-associative, allows 2^-1
+            return Expr(kind: .binary(.pow, base, exponent), loc: loc(t))
+        }
+        return base
+    }
+
+    private mutating func parsePostfix() throws -> Expr {
+        var e = try parsePrimary()
+        while true {
+            if isSymbol("(") {
+                advance()
+                e = Expr(kind: .call(e, try parseArguments()), loc: e.loc)
+            } else if isSymbol("[") {
+                let t = advance()
+                e = Expr(kind: .index(e, try parseIndexItems()), loc: loc(t))
+            } else if isSymbol(".") {
+                advance()
+                let (name, l) = try expectIdentifier("after '.'")
+                e = Expr(kind: .field(e, name), loc: l)
+            } else {
+                return e
+            }
+        }
+    }
+
+    private mutating func parseArguments() throws -> [Argument] {
+        nesting += 1
+        defer { nesting -= 1 }
+        var args: [Argument] = []
+        skipNewlines()
+        var seenKeyword = false
+        while !isSymbol(")") {
+            let start = current
+            if case .identifier(let name) = current.kind, isSymbol("=", next) {
+                advance(); advance()
+                skipNewlines()
+                if args.contains(where: { $0.name == name }) {
+                    throw failure("keyword argument '\(name)' given twice", at: start)
+                }
+                args.append(Argument(name: name, value: try parseExpression(), loc: loc(start)))
+                seenKeyword = true
+            } else {
+                let v = try parseExpression()
+                if seenKeyword { throw Failure(error: MRSError(.syntax, "positional argument after keyword arguments", at: v.loc)) }
+                args.append(Argument(name: nil, value: v, loc: v.loc))
+            }
+            skipNewlines()
+            if !match(",") { break }
+            skipNewlines()
+        }
+        try expect(")", "to close the argument list")
+        return args
+    }
+
+    private mutating func parseIndexItems() throws -> [IndexItem] {
+        nesting += 1
+        defer { nesting -= 1 }
+        var items: [IndexItem] = []
+        skipNewlines()
+        while !isSymbol("]") {
+            if match("...") {
+                items.append(.ellipsis)
+            } else {
+                var start: Expr?
+                if !isSymbol(":") { start = try parseExpression() }
+                if match(":") {
+                    var stop: Expr?, step: Expr?
+                    if !isSymbol(":") && !isSymbol(",") && !isSymbol("]") { stop = try parseExpression() }
+                    if match(":") {
+                        if !isSymbol(",") && !isSymbol("]") { step = try parseExpression() }
+                    }
+                    items.append(.slice(start, stop, step))
+                } else if let s = start {
+                    items.append(.expr(s))
+                }
+            }
+            skipNewlines()
+            if !match(",") { break }
+            skipNewlines()
+        }
+        try expect("]", "to close the index")
+        if items.isEmpty { throw failure("empty index '[]'") }
+        return items
+    }
+
+    /// True if the `(` at the current position starts a lambda parameter list `( … ) ->`.
+    private func parenStartsLambda() -> Bool {
+        var level = 0
+        var k = pos
+        while k < tokens.count {
+            if case .symbol(let s) = tokens[k].kind {
+                if s == "(" || s == "[" || s == "{" { level += 1 }
+                if s == ")" || s == "]" || s == "}" {
+                    level -= 1
+                    if level == 0 {
+                        if k + 1 < tokens.count, case .symbol("->") = tokens[k + 1].kind { return true }
+                        return false
+                    }
+                }
+            }
+            if case .eof = tokens[k].kind { return false }
+            k += 1
+        }
+        return false
+    }
+
+    private mutating func parsePrimary() throws -> Expr {
+        try enter()
+        defer { leave() }
+        let t = current
+        let l = loc(t)
+        switch t.kind {
+        case .int(let v): advance(); return Expr(kind: .int(v), loc: l)
+        case .float(let v): advance(); return Expr(kind: .float(v), loc: l)
+        case .imaginary(let v): advance(); return Expr(kind: .imaginary(v), loc: l)
+        case .string(let parts):
+            advance()
+            return try stringExpr(parts, l)
+        case .keyword(.true): advance(); return Expr(kind: .bool(true), loc: l)
+        case .keyword(.false): advance(); return Expr(kind: .bool(false), loc: l)
+        case .keyword(.none): advance(); return Expr(kind: .none, loc: l)
+        case .keyword(.fn):
+            advance()
+            let decl = try parseFunctionRest(name: nil, opener: t)
+            return Expr(kind: .function(decl), loc: l)
+        case .identifier(let name):
+            advance()
+            if isSymbol("->") {
+                advance()
+                skipNewlines()
+                let body = try parseExpression()
+                let decl = FunctionDecl(name: nil, params: [Parameter(name: name, defaultValue: nil, loc: l)],
+                                        body: [Stmt(kind: .return(body), loc: body.loc)], loc: l)
+                return Expr(kind: .function(decl), loc: l)
+            }
+            return Expr(kind: .name(name), loc: l)
+        case .symbol("("):
+            if parenStartsLambda() {
+                advance()
+                let params = try parseParameters(closing: ")")
+                try expect("->", "after the lambda parameters")
+                skipNewlines()
+                let body = try parseExpression()
+                let decl = FunctionDecl(name: nil, params: params, body: [Stmt(kind: .return(body), loc: body.loc)], loc: l)
+                return Expr(kind: .function(decl), loc: l)
+            }
+            advance()
+            nesting += 1
+            skipNewlines()
+            let e = try parseExpression()
+            skipNewlines()
+            nesting -= 1
+            try expect(")", "to close '('")
+            return e
+        case .symbol("["):
+            advance()
+            nesting += 1
+            defer { nesting -= 1 }
+            var items: [Expr] = []
+            skipNewlines()
+            while !isSymbol("]") {
+                items.append(try parseExpression())
+                skipNewlines()
+                if !match(",") { break }
+                skipNewlines()
+            }
+            try expect("]", "to close the list")
+            return Expr(kind: .list(items), loc: l)
+        case .symbol("{"):
+            advance()
+            nesting += 1
+            defer { nesting -= 1 }
+            var fields: [(String, Expr)] = []
+            skipNewlines()
+            while !isSymbol("}") {
+                let keyTok = current
+                var key: String
+                switch keyTok.kind {
+                case .identifier(let s): key = s
+                case .keyword(let k): key = k.rawValue
+                case .string(let parts):
+                    guard parts.count <= 1, case .text(let s)? = parts.first ?? .text("") else {
+                        throw failure("record keys must be plain names or strings without interpolation")
+                    }
+                    key = s
+                default: throw failure("expected a field name in the record, found \(describe(keyTok))")
+                }
+                advance()
+                if fields.contains(where: { $0.0 == key }) {
+                    throw failure("field '\(key)' is given twice", at: keyTok)
+                }
+                try expect(":", "after the field name '\(key)'")
+                skipNewlines()
+                fields.append((key, try parseExpression()))
+                skipNewlines()
+                if !match(",") { break }
+                skipNewlines()
+            }
+            try expect("}", "to close the record")
+            return Expr(kind: .record(fields), loc: l)
+        case .eof:
+            throw failure("unexpected end of input, expected an expression")
+        default:
+            throw failure("expected an expression, found \(describe(t))")
+        }
+    }
+
+    /// A string literal token as an expression; interpolated parts are parsed as sub-expressions
+    /// at their own position in the file (so errors inside them point to the right column).
+    private mutating func stringExpr(_ parts: [StringPart], _ l: SourceLocation) throws -> Expr {
+        var out: [InterpolationPart] = []
+        var plain = true
+        for p in parts {
+            switch p {
+            case .text(let s): out.append(.text(s))
+            case .code(_, let offset, let spec):
+                plain = false
+                let (subTokens, lexErrors) = tokensForCode(p)
+                if let first = lexErrors.first { throw Failure(error: first) }
+                var sub = Parser(source: source, tokensFrom: offset, in: subTokens)
+                let e = try sub.parseExpression()
+                if !sub.atEOF {
+                    throw Failure(error: MRSError(.syntax, "unexpected \(sub.describe(sub.current)) in string interpolation", at: sub.loc(sub.current)))
+                }
+                errors.append(contentsOf: sub.errors)
+                out.append(.expr(e, spec: spec))
+            }
+        }
+        if plain {
+            let text = out.map { if case .text(let s) = $0 { return s } else { return "" } }.joined()
+            return Expr(kind: .string(text), loc: l)
+        }
+        return Expr(kind: .interpolated(out), loc: l)
+    }
+
+    /// Tokens of an interpolated expression, lexed from its own slice of the file, with
+    /// offsets (and any lexical errors) moved to their place in the whole file.
+    private func tokensForCode(_ part: StringPart) -> ([Token], [MRSError]) {
+        guard case .code(let code, let offset, _) = part else { return ([], []) }
+        let sub = SourceFile(name: source.name, text: code)
+        var lexer = Lexer(source: sub)
+        lexer.run()
+        let tokens = lexer.tokens.map { Token(kind: $0.kind, offset: $0.offset + offset, length: $0.length) }
+        let errors = lexer.errors.map { e -> MRSError in
+            var moved = e
+            if let l = e.location { moved.location = SourceLocation(file: source, offset: l.offset + offset, length: l.length) }
+            return moved
+        }
+        return (tokens, errors)
+    }
+
+    /// A parser over pre-lexed tokens of the same file (for interpolation).
+    private init(source: SourceFile, tokensFrom offset: Int, in tokens: [Token]) {
+        self.source = source
+        self.tokens = tokens.filter { if case .newline = $0.kind { return false } else { return true } }
+        self.errors = []
+    }
+}

@@ -1,0 +1,164 @@
+import NDArray
+
+/// A value of the language. Arrays, lists, records and strings have value semantics (copy on
+/// write); functions and handles are references.
+public enum Value {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case complex(Complex128)
+    case string(String)
+    case list([Value])
+    case record(Record)
+    indirect case range(RangeValue)
+    indirect case array(NDArray)
+    case function(Function)
+    case handle(Handle)
+
+    /// The name `type(x)` reports.
+    public var typeName: String {
+        switch self {
+        case .none: return "none"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .float: return "float"
+        case .complex: return "complex"
+        case .string: return "string"
+        case .list: return "list"
+        case .record: return "record"
+        case .range: return "range"
+        case .array: return "array"
+        case .function: return "function"
+        case .handle(let h): return h.typeName
+        }
+    }
+
+    /// A short description of the value's type for error messages (`256×64 complex64 array`).
+    public var typeDescription: String {
+        switch self {
+        case .array(let a): return "\(a.summary) array"
+        case .list(let l): return "list of \(l.count)"
+        default: return typeName
+        }
+    }
+
+    /// The scalar inside a number value.
+    public var scalar: Scalar? {
+        switch self {
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .float(let d): return .float(d)
+        case .complex(let c): return .complex(c)
+        default: return nil
+        }
+    }
+
+    /// A number value from a scalar.
+    public init(_ s: Scalar) {
+        switch s {
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .float(let d): self = .float(d)
+        case .complex(let c): self = .complex(c)
+        }
+    }
+
+    public var isNone: Bool { if case .none = self { return true } else { return false } }
+}
+
+/// `range(start, stop, step)`: a lazy arithmetic sequence of integers.
+public struct RangeValue: Equatable, Sendable {
+    public let start: Int, stop: Int, step: Int
+
+    public init(start: Int, stop: Int, step: Int) {
+        self.start = start
+        self.stop = stop
+        self.step = step
+    }
+
+    public var count: Int {
+        if step > 0 { return stop > start ? Int((UInt(bitPattern: stop &- start) - 1) / UInt(step)) + 1 : 0 }
+        return start > stop ? Int((UInt(bitPattern: start &- stop) - 1) / UInt(bitPattern: 0 &- step)) + 1 : 0
+    }
+
+    public func element(_ i: Int) -> Int { start &+ i &* step }
+}
+
+/// A record: named fields in the order they were given (`{x: 1, y: 2}`).
+public struct Record {
+    public private(set) var keys: [String]
+    public private(set) var values: [Value]
+
+    public init() { keys = []; values = [] }
+
+    public init(_ fields: [(String, Value)]) {
+        keys = fields.map(\.0)
+        values = fields.map(\.1)
+    }
+
+    public var count: Int { keys.count }
+
+    public subscript(key: String) -> Value? {
+        get {
+            for i in 0..<keys.count where keys[i] == key { return values[i] }
+            return nil
+        }
+        set {
+            if let i = keys.firstIndex(of: key) {
+                if let v = newValue { values[i] = v } else { keys.remove(at: i); values.remove(at: i) }
+            } else if let v = newValue {
+                keys.append(key)
+                values.append(v)
+            }
+        }
+    }
+
+    /// Index of a field.
+    public func index(of key: String) -> Int? { keys.firstIndex(of: key) }
+
+    /// Replaces a field's value in place, returning the old one (used to keep the new value
+    /// uniquely referenced while it is mutated).
+    mutating func swapValue(at i: Int, _ v: Value) -> Value {
+        let old = values[i]
+        values[i] = v
+        return old
+    }
+
+    public var fields: [(String, Value)] { Array(zip(keys, values)) }
+}
+
+/// Something a built-in returns that is not plain data: an open dataset, an acquisition, a
+/// plan. It can expose fields, an index, a length and a stream of items.
+public protocol Handle: AnyObject {
+    /// What `type(x)` prints (`dataset`, `acquisition`).
+    var typeName: String { get }
+    /// Field names for `x.<Tab>` completion; must be cheap and must not run user code.
+    var fieldNames: [String] { get }
+    /// The value of a field, or nil if there is no such field.
+    func field(_ name: String) throws -> Value?
+    /// `len(x)`, or nil if it has none.
+    var length: Int? { get }
+    /// `x[key]`, or nil if the handle cannot be indexed.
+    func index(_ key: Value) throws -> Value?
+    /// A stream of items for `for … in x`, or nil if not iterable.
+    func makeIterator() throws -> ValueIterator?
+    /// One-line description for display.
+    var summary: String { get }
+    /// Multi-line description for the REPL, or nil to use `summary`.
+    var details: String? { get }
+}
+
+extension Handle {
+    public var fieldNames: [String] { [] }
+    public func field(_ name: String) throws -> Value? { nil }
+    public var length: Int? { nil }
+    public func index(_ key: Value) throws -> Value? { nil }
+    public func makeIterator() throws -> ValueIterator? { nil }
+    public var details: String? { nil }
+}
+
+/// Produces the items of a handle one at a time.
+public protocol ValueIterator: AnyObject {
+    func next() throws -> Value?
+}

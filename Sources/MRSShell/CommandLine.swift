@@ -1,0 +1,80 @@
+import Foundation
+import MRSLanguage
+import NDArray
+
+/// The `mrs` command: parses the arguments and dispatches to the REPL, the batch runner, the
+/// lesson runner or the report writer.
+public enum MRSCommand {
+    static let usage = """
+    usage: mrs                      start the interactive shell (runs stdin as a script when it is not a terminal)
+           mrs FILE.mrs [ARGS...]   run a script (ARGS holds the arguments)
+           mrs run FILE.mrs [ARGS...]
+           mrs -e 'CODE'            run code and print the value of its final expression
+           mrs --version            print the version
+
+    """
+
+    /// Runs the command and returns the process exit code.
+    public static func main(_ argv: [String]) -> Int32 {
+        var args = Array(argv.dropFirst())
+        let color = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        SignalHandling.install()
+        guard let first = args.first else {
+            if isatty(STDIN_FILENO) == 0 {
+                return runStdin()
+            }
+            FileHandle.standardError.write("mrs: the interactive shell is not available yet; run a script instead\n".data(using: .utf8)!)
+            return ExitCode.usage.rawValue
+        }
+        switch first {
+        case "--version", "-V":
+            print("mrs \(MRSVersion.string)")
+            return 0
+        case "-h", "--help", "help":
+            print(usage, terminator: "")
+            return 0
+        case "-e":
+            guard args.count >= 2 else {
+                FileHandle.standardError.write("mrs: -e needs code to run\n\(usage)".data(using: .utf8)!)
+                return ExitCode.usage.rawValue
+            }
+            let runner = BatchRunner(session: Session(color: false))
+            runner.setArguments(Array(args.dropFirst(2)))
+            return runner.runText(args[1], name: "<-e>", printFinal: true).rawValue
+        case "run":
+            args.removeFirst()
+            guard let file = args.first else {
+                FileHandle.standardError.write("mrs: run needs a script file\n\(usage)".data(using: .utf8)!)
+                return ExitCode.usage.rawValue
+            }
+            return BatchRunner(session: Session(color: false)).runFile(file, arguments: Array(args.dropFirst())).rawValue
+        default:
+            if first.hasPrefix("-") {
+                FileHandle.standardError.write("mrs: unknown option '\(first)'\n\(usage)".data(using: .utf8)!)
+                return ExitCode.usage.rawValue
+            }
+            _ = color
+            return BatchRunner(session: Session(color: false)).runFile(first, arguments: Array(args.dropFirst())).rawValue
+        }
+    }
+
+    /// A script piped on standard input runs like a file.
+    static func runStdin() -> Int32 {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        let text = String(decoding: data, as: UTF8.self)
+        return BatchRunner(session: Session(color: false)).runText(text, name: "<stdin>", printFinal: false).rawValue
+    }
+}
+
+/// Ctrl-C handling: SIGINT sets the interrupt flag that running code polls. A second Ctrl-C
+/// while the first is still pending exits (a stuck computation can still be left).
+public enum SignalHandling {
+    public static func install() {
+        signal(SIGINT) { _ in
+            if Interrupt.isRequested {
+                _exit(130)
+            }
+            Interrupt.request()
+        }
+    }
+}
