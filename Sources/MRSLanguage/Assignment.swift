@@ -5,21 +5,34 @@ import NDArray
 /// changed, so the array or list inside stays uniquely referenced and is updated in place rather
 /// than copied; on error the original is put back unchanged.
 enum Assignment {
+    /// A path step with its index expressions already evaluated.
+    enum Step {
+        case field(String)
+        case index([IndexKey])
+    }
+
     static func store(_ value: Value, into target: TargetNode, _ f: Frame) throws {
         let p = target.ref.pointer(f)
         if target.path.isEmpty {
             p.pointee = value
             return
         }
+        // Evaluate the indices first: they may read the variable being assigned (m[m == 0] = 1).
+        let steps: [Step] = try target.path.map { step in
+            switch step {
+            case .field(let n): return .field(n)
+            case .index(let items): return .index(try items.map { try $0.eval(f) })
+            }
+        }
         guard var container = p.pointee else {
             throw MRSError(.name, "'\(target.name)' is not defined, so it cannot be indexed or have fields assigned", at: target.loc)
         }
         p.pointee = nil
         defer { p.pointee = container }
-        try update(&container, target.path[...], with: value, f, target.loc)
+        try update(&container, steps[...], with: value, target.loc)
     }
 
-    private static func update(_ v: inout Value, _ path: ArraySlice<TargetNode.Step>, with value: Value, _ f: Frame, _ loc: SourceLocation) throws {
+    private static func update(_ v: inout Value, _ path: ArraySlice<Step>, with value: Value, _ loc: SourceLocation) throws {
         guard let step = path.first else {
             v = value
             return
@@ -44,14 +57,13 @@ enum Assignment {
             }
             var inner = r.swapValue(at: i, .none)
             defer { _ = r.swapValue(at: i, inner) }
-            try update(&inner, rest, with: value, f, loc)
-        case .index(let items):
-            let keys = try items.map { try $0.eval(f) }
-            try updateIndex(&v, keys, rest, with: value, f, loc)
+            try update(&inner, rest, with: value, loc)
+        case .index(let keys):
+            try updateIndex(&v, keys, rest, with: value, loc)
         }
     }
 
-    private static func updateIndex(_ v: inout Value, _ keys: [IndexKey], _ rest: ArraySlice<TargetNode.Step>, with value: Value, _ f: Frame, _ loc: SourceLocation) throws {
+    private static func updateIndex(_ v: inout Value, _ keys: [IndexKey], _ rest: ArraySlice<Step>, with value: Value, _ loc: SourceLocation) throws {
         switch v {
         case .array(var a):
             v = .none
@@ -63,7 +75,7 @@ enum Assignment {
                 // a[i].x = … or a[i][j] = …: update a copy of the selection, then store it back.
                 var sub: Value
                 do { sub = Convert.fromArray(try a.get(idx)) } catch { throw MRSError.wrap(error, at: loc) }
-                try update(&sub, rest, with: value, f, loc)
+                try update(&sub, rest, with: value, loc)
                 newValue = sub
             }
             let arr: NDArray
@@ -79,7 +91,7 @@ enum Assignment {
                 var inner = l[k]
                 l[k] = .none
                 defer { l[k] = inner; v = .list(l) }
-                try update(&inner, rest, with: value, f, loc)
+                try update(&inner, rest, with: value, loc)
             case .slice(let a, let b, let c):
                 guard rest.isEmpty else { throw MRSError(.index, "cannot assign into a field of a list slice", at: loc) }
                 let positions: [Int]
@@ -113,7 +125,7 @@ enum Assignment {
             guard let i = r.index(of: name) else { throw MRSError(.name, "record has no field '\(name)'", at: loc) }
             var inner = r.swapValue(at: i, .none)
             defer { _ = r.swapValue(at: i, inner) }
-            try update(&inner, rest, with: value, f, loc)
+            try update(&inner, rest, with: value, loc)
         case .string:
             throw MRSError(.type, "strings cannot be changed in place; build a new string", at: loc)
         default:

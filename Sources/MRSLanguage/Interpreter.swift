@@ -22,7 +22,10 @@ public final class Interpreter {
     private var globals: [String: Box] = [:]
     private var callDepth = 0
     /// Maximum depth of nested user function calls before "recursion too deep".
-    public var maxCallDepth = 2500
+    public var maxCallDepth = 100_000
+    /// Lowest stack address user calls may reach on the running thread (with a safety margin),
+    /// so deep recursion is an error on any thread, whatever its stack size.
+    private var stackFloor: UInt = 0
     /// Values the built-ins keep per session (e.g. tic/toc start times).
     public var sessionState: [String: Any] = [:]
 
@@ -42,6 +45,7 @@ public final class Interpreter {
     /// Parses, compiles and runs a source file. Syntax errors are thrown before anything runs.
     @discardableResult
     public func run(_ source: SourceFile) throws -> RunOutcome {
+        stackFloor = Interpreter.currentStackFloor()
         let program = try Parser.parse(source)
         let (body, final) = try Compiler(interp: self).compileProgram(program)
         let frame = Frame()
@@ -68,7 +72,9 @@ public final class Interpreter {
         if let closure = fn as? Closure {
             callDepth += 1
             defer { callDepth -= 1 }
-            if callDepth > maxCallDepth {
+            var marker: UInt8 = 0
+            let sp = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+            if callDepth > maxCallDepth || sp < stackFloor {
                 throw MRSError(.runtime, "recursion too deep (more than \(maxCallDepth) nested calls)", at: args.location)
             }
             if Interrupt.isRequested { try Interrupt.check() }
@@ -115,6 +121,19 @@ public final class Interpreter {
         return .none
     }
 
+    /// The stack floor of the calling thread: its lowest address plus a margin for the
+    /// built-ins and runtime frames below the last interpreted call.
+    static func currentStackFloor() -> UInt {
+        var attr = pthread_attr_t()
+        guard glibcGetThreadAttributes(pthread_self(), &attr) == 0 else { return 0 }
+        defer { pthread_attr_destroy(&attr) }
+        var addr: UnsafeMutableRawPointer?
+        var size = 0
+        guard pthread_attr_getstack(&attr, &addr, &size) == 0, let base = addr else { return 0 }
+        let margin = Swift.min(UInt(size) / 4, 1 << 20)
+        return UInt(bitPattern: base) + margin
+    }
+
     // MARK: - Globals
 
     /// The box holding a global (created, empty, on first reference).
@@ -148,3 +167,7 @@ public final class Interpreter {
         return MRSError(.name, "undefined variable '\(name)'\(Indexing.suggestion(name, candidates))", at: loc)
     }
 }
+
+/// glibc's pthread_getattr_np, which Swift's Glibc module hides (it needs _GNU_SOURCE).
+@_silgen_name("pthread_getattr_np")
+private func glibcGetThreadAttributes(_ thread: pthread_t, _ attr: UnsafeMutablePointer<pthread_attr_t>) -> Int32
