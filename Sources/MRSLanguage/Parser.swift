@@ -110,8 +110,15 @@ struct Parser {
         return Failure(error: e)
     }
 
-    private mutating func expect(_ s: String, _ context: String) throws {
-        if !match(s) { throw failure("expected '\(s)' \(context), found \(describe(current))") }
+    private mutating func expect(_ s: String, _ context: String, opener: Token? = nil) throws {
+        if match(s) { return }
+        if atEOF, let o = opener {
+            // Point at the bracket that was never closed, not at the end of the file.
+            var e = MRSError(.syntax, "\(describe(o)) is never closed (expected '\(s)' \(context))", at: loc(o))
+            e.isIncompleteInput = true
+            throw Failure(error: e)
+        }
+        throw failure("expected '\(s)' \(context), found \(describe(current))")
     }
 
     private mutating func expectIdentifier(_ context: String) throws -> (String, SourceLocation) {
@@ -187,9 +194,10 @@ struct Parser {
             while atSeparator { advance() }
             if terminators.contains(where: { isKeyword($0) }) { return out }
             if atEOF {
-                let (line, _) = source.lineColumn(opener.offset)
                 let list = terminators.map { "'\($0.rawValue)'" }.joined(separator: " or ")
-                throw failure("expected \(list) to close '\(what)' opened at line \(line)")
+                var e = MRSError(.syntax, "'\(what)' is never closed (expected \(list))", at: loc(opener))
+                e.isIncompleteInput = true
+                throw Failure(error: e)
             }
             if isKeyword(.end) || isKeyword(.elif) || isKeyword(.else) {
                 throw failure("unexpected \(describe(current)) inside '\(what)'")
@@ -513,11 +521,11 @@ struct Parser {
         var e = try parsePrimary()
         while true {
             if isSymbol("(") {
-                advance()
-                e = Expr(kind: .call(e, try parseArguments()), loc: e.loc)
+                let open = advance()
+                e = Expr(kind: .call(e, try parseArguments(opener: open)), loc: e.loc)
             } else if isSymbol("[") {
                 let t = advance()
-                e = Expr(kind: .index(e, try parseIndexItems()), loc: loc(t))
+                e = Expr(kind: .index(e, try parseIndexItems(opener: t)), loc: loc(t))
             } else if isSymbol(".") {
                 advance()
                 let (name, l) = try expectIdentifier("after '.'")
@@ -528,7 +536,7 @@ struct Parser {
         }
     }
 
-    private mutating func parseArguments() throws -> [Argument] {
+    private mutating func parseArguments(opener: Token) throws -> [Argument] {
         nesting += 1
         defer { nesting -= 1 }
         var args: [Argument] = []
@@ -553,11 +561,11 @@ struct Parser {
             if !match(",") { break }
             skipNewlines()
         }
-        try expect(")", "to close the argument list")
+        try expect(")", "to close the argument list", opener: opener)
         return args
     }
 
-    private mutating func parseIndexItems() throws -> [IndexItem] {
+    private mutating func parseIndexItems(opener: Token) throws -> [IndexItem] {
         nesting += 1
         defer { nesting -= 1 }
         var items: [IndexItem] = []
@@ -583,7 +591,7 @@ struct Parser {
             if !match(",") { break }
             skipNewlines()
         }
-        try expect("]", "to close the index")
+        try expect("]", "to close the index", opener: opener)
         if items.isEmpty { throw failure("empty index '[]'") }
         return items
     }
@@ -655,7 +663,7 @@ struct Parser {
             let e = try parseExpression()
             skipNewlines()
             nesting -= 1
-            try expect(")", "to close '('")
+            try expect(")", "to close '('", opener: t)
             return e
         case .symbol("["):
             advance()
@@ -669,7 +677,7 @@ struct Parser {
                 if !match(",") { break }
                 skipNewlines()
             }
-            try expect("]", "to close the list")
+            try expect("]", "to close the list", opener: t)
             return Expr(kind: .list(items), loc: l)
         case .symbol("{"):
             advance()
@@ -701,7 +709,7 @@ struct Parser {
                 if !match(",") { break }
                 skipNewlines()
             }
-            try expect("}", "to close the record")
+            try expect("}", "to close the record", opener: t)
             return Expr(kind: .record(fields), loc: l)
         case .eof:
             throw failure("unexpected end of input, expected an expression")
