@@ -2,6 +2,7 @@
 #define MRS_CEDITLINE_SHIM_H
 // libedit's native API: histedit.h needs <stdio.h> first for FILE.
 #include <stdio.h>
+#include <signal.h>
 #include <histedit.h>
 
 // el_set/el_get/history are variadic, which Swift cannot call: one fixed-signature wrapper per use.
@@ -19,6 +20,14 @@ static inline int mrs_el_addfn(EditLine *el, const char *name, const char *help,
 static inline int mrs_el_bind(EditLine *el, const char *key, const char *fn) { return el_set(el, EL_BIND, key, fn, NULL); }
 static inline int mrs_el_set_unbuffered(EditLine *el, int on) { return el_set(el, EL_UNBUFFERED, on); }
 static inline int mrs_el_refresh(EditLine *el) { return el_set(el, EL_REFRESH); }
+// Binds a terminal key by its termcap name ("up", "down", …) whatever sequence the terminal sends.
+static inline int mrs_el_bind_arrow(EditLine *el, const char *name, const char *fn) { return el_set(el, EL_BIND, "-k", name, fn, NULL); }
+// The terminal width libedit uses (its "co" capability), or 80 when unknown.
+static inline int mrs_el_columns(EditLine *el) { int c = 0; return (el_get(el, EL_GETTC, "co", &c, NULL) == 0 && c > 0) ? c : 80; }
+// Installs a signal handler with the given sa_flags (no SA_RESTART: reads return EINTR), saving the old one; hides the sigaction union's platform-specific field names.
+static inline int mrs_signal_install(int sig, void (*handler)(int), int flags, struct sigaction *old) { struct sigaction a; a.sa_handler = handler; sigemptyset(&a.sa_mask); a.sa_flags = flags; return sigaction(sig, &a, old); }
+// Puts back a handler saved by mrs_signal_install.
+static inline int mrs_signal_restore(int sig, const struct sigaction *old) { return sigaction(sig, old, NULL); }
 
 static inline int mrs_history_setsize(History *h, HistEvent *ev, int n) { return history(h, ev, H_SETSIZE, n); }
 static inline int mrs_history_setunique(History *h, HistEvent *ev, int on) { return history(h, ev, H_SETUNIQUE, on); }

@@ -1,0 +1,177 @@
+import Foundation
+import NDArray
+
+// Every format here stores little-endian data, which we copy straight into array storage.
+#if _endian(big)
+#error("ArrayFormats assumes a little-endian host")
+#endif
+
+/// The error thrown for a problem with one file: `load: /tmp/a.npy: truncated …`.
+func fileError(_ operation: String, _ label: String, _ problem: String) -> ArrayError {
+    ArrayError(operation, "\(label): \(problem)")
+}
+
+/// The text of the current `errno`.
+func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// Bytes moved per read/write call and between interrupt checks (a few ms of work).
+let ioChunkBytes = 8 << 20
+
+/// A regular file opened for reading; closed when released.
+final class InputFile {
+    let path: String
+    let size: Int
+    private let fd: Int32
+
+    init(_ path: String, operation: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw fileError(operation, path, "cannot open: \(errnoText())") }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let text = errnoText()
+            close(fd)
+            throw fileError(operation, path, "cannot read its size: \(text)")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw fileError(operation, path, "is not a regular file")
+        }
+        self.path = path
+        self.fd = fd
+        self.size = Int(info.st_size)
+    }
+
+    deinit { close(fd) }
+
+    /// Reads up to `buffer.count` bytes at `offset`; returns fewer only at the end of the file.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int, operation: String) throws -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, base + done, Swift.min(buffer.count - done, ioChunkBytes), off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fileError(operation, path, "read failed: \(errnoText())")
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// Reads `count` bytes at `offset` into a new array, which the caller has checked lie in the file.
+    func bytes(at offset: Int, count: Int, operation: String) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        let got = try out.withUnsafeMutableBytes { try read(into: $0, at: offset, operation: operation) }
+        guard got == count else { throw fileError(operation, path, "file ended while reading \(count) bytes at offset \(offset)") }
+        return out
+    }
+}
+
+/// A file being written; created with mode 0644 (before umask), truncated, closed when released.
+final class OutputFile {
+    let path: String
+    /// Bytes written so far (the offset of the next sequential write).
+    private(set) var position = 0
+    private var fd: Int32
+
+    init(_ path: String, operation: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw fileError(operation, path, "cannot create: \(errnoText())") }
+        self.path = path
+        self.fd = fd
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Appends the bytes at the current position.
+    func write(_ buffer: UnsafeRawBufferPointer, operation: String) throws {
+        try write(buffer, at: position, operation: operation)
+        position += buffer.count
+    }
+
+    /// Appends an array of bytes.
+    func write(_ bytes: [UInt8], operation: String) throws {
+        try bytes.withUnsafeBytes { try write($0, operation: operation) }
+    }
+
+    /// Overwrites bytes at an earlier offset (to patch a header once sizes are known).
+    func write(_ buffer: UnsafeRawBufferPointer, at offset: Int, operation: String) throws {
+        guard let base = buffer.baseAddress else { return }
+        var done = 0
+        while done < buffer.count {
+            let n = pwrite(fd, base + done, Swift.min(buffer.count - done, ioChunkBytes), off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fileError(operation, path, "write failed: \(errnoText())")
+            }
+            done += n
+        }
+    }
+
+    /// Closes the file, reporting a failure the kernel only tells about now (e.g. a full NFS disk).
+    func finish(operation: String) throws {
+        let fd = self.fd
+        self.fd = -1
+        if close(fd) != 0 { throw fileError(operation, path, "close failed: \(errnoText())") }
+    }
+}
+
+/// Writes a file through `body`; on any failure the partial file is removed so no half-written
+/// array is left behind looking valid.
+func writeFile(_ path: String, operation: String, _ body: (OutputFile) throws -> Void) throws {
+    let file = try OutputFile(path, operation: operation)
+    do {
+        try body(file)
+        try file.finish(operation: operation)
+    } catch {
+        unlink(path)
+        throw error
+    }
+}
+
+/// What was wrong with a file's content (a header, a zip directory); the caller adds the file name.
+struct FormatProblem: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Reads little-endian fields from a byte buffer, throwing instead of running past its end.
+struct LittleEndianReader {
+    let bytes: [UInt8]
+    var position: Int
+    /// Names the structure in the overrun message ("central directory entry").
+    let what: String
+
+    init(_ bytes: [UInt8], at position: Int = 0, what: String) {
+        self.bytes = bytes
+        self.position = position
+        self.what = what
+    }
+
+    mutating func skip(_ n: Int) throws { _ = try take(n) }
+    mutating func u16() throws -> UInt16 { UInt16(truncatingIfNeeded: try uint(2)) }
+    mutating func u32() throws -> UInt32 { UInt32(truncatingIfNeeded: try uint(4)) }
+    mutating func u64() throws -> UInt64 { try uint(8) }
+
+    /// The next `n` bytes.
+    mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
+        guard n >= 0, n <= bytes.count - position else { throw FormatProblem("\(what) is cut short") }
+        defer { position += n }
+        return bytes[position..<(position + n)]
+    }
+
+    private mutating func uint(_ n: Int) throws -> UInt64 {
+        var v: UInt64 = 0
+        for (i, b) in try take(n).enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
+        return v
+    }
+}
+
+/// Appends little-endian fields to a byte array.
+struct LittleEndianWriter {
+    var bytes: [UInt8] = []
+    mutating func u16(_ v: UInt16) { for i in 0..<2 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+    mutating func u32(_ v: UInt32) { for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+    mutating func append<S: Sequence>(_ s: S) where S.Element == UInt8 { bytes.append(contentsOf: s) }
+}
