@@ -24,24 +24,24 @@ let package = Package(
         systemLibrary("CZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
 
         // Arrays
-        .target(name: "NDArray", dependencies: ["CLAPACK"]),
-        .target(name: "ArrayFormats", dependencies: ["NDArray", "CZlib"]),
+        .target(name: "NDArray", dependencies: ["CLAPACK"], exclude: ["README.md"]),
+        .target(name: "ArrayFormats", dependencies: ["NDArray", "CZlib"], exclude: ["README.md"]),
 
         // MRI libraries
-        .target(name: "HDF5Kit", dependencies: ["CHDF5", "NDArray"]),
-        .target(name: "ISMRMRD", dependencies: ["HDF5Kit", "NDArray"]),
-        .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"]),
-        .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"]),
-        .target(name: "Graphics", dependencies: ["CPNG", "NDArray"]),
-        .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"]),
+        .target(name: "HDF5Kit", dependencies: ["CHDF5", "NDArray"], exclude: ["README.md"]),
+        .target(name: "ISMRMRD", dependencies: ["HDF5Kit", "NDArray"], exclude: ["README.md"]),
+        .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"], exclude: ["README.md"]),
+        .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
+        .target(name: "Graphics", dependencies: ["CPNG", "NDArray"], exclude: ["README.md"]),
+        .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
 
         // Language, built-ins, shell
-        .target(name: "MRSLanguage", dependencies: ["NDArray"]),
+        .target(name: "MRSLanguage", dependencies: ["NDArray"], exclude: ["README.md"]),
         .target(name: "MRSBuiltins", dependencies: [
             "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "Graphics", "Simulation",
-        ]),
-        .target(name: "LineEditor", dependencies: ["CEditLine"]),
-        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor"]),
+        ], exclude: ["README.md"]),
+        .target(name: "LineEditor", dependencies: ["CEditLine"], exclude: ["README.md"]),
+        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor"], exclude: ["README.md"]),
         .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
 
         // Tests

@@ -276,7 +276,15 @@ final class Compiler {
         case .expr(let e, _):
             return ExprStmtNode(try expr(e, scope), loc: s.loc)
         case .assign(let targets, let value):
-            return AssignNode(targets: try targets.map { try target($0, scope) }, value: try expr(value, scope), loc: s.loc)
+            let plain = AssignNode(targets: try targets.map { try target($0, scope) }, value: try expr(value, scope), loc: s.loc)
+            // xs = append(xs, x): append in place.
+            if targets.count == 1, case .name(let n) = targets[0].kind, case .call(let callee, let args) = value.kind,
+               case .name(let fname) = callee.kind, fname == "append" || fname == "extend", args.count == 2,
+               args.allSatisfy({ $0.name == nil }), case .name(let first) = args[0].value.kind, first == n {
+                return AppendAssignNode(ref: ref(n, scope), callee: try expr(callee, scope), element: try expr(args[1].value, scope),
+                                        isExtend: fname == "extend", fallback: plain, loc: s.loc)
+            }
+            return plain
         case .compoundAssign(let op, let t, let value):
             return CompoundAssignNode(op: op, target: try target(t, scope), read: try expr(t, scope), value: try expr(value, scope), loc: s.loc)
         case .if(let branches, let elseBody):

@@ -391,6 +391,46 @@ final class AssignNode: StmtNode {
     }
 }
 
+/// `xs = append(xs, x)` (or `extend`): appends in place instead of copying the list, which
+/// would make building a list in a loop quadratic. Falls back to the plain assignment when
+/// `append` is not the built-in or `xs` is not a list.
+final class AppendAssignNode: StmtNode {
+    let ref: VarRef
+    let callee: ExprNode
+    let element: ExprNode
+    let isExtend: Bool
+    let fallback: AssignNode
+
+    init(ref: VarRef, callee: ExprNode, element: ExprNode, isExtend: Bool, fallback: AssignNode, loc: SourceLocation) {
+        self.ref = ref
+        self.callee = callee
+        self.element = element
+        self.isExtend = isExtend
+        self.fallback = fallback
+        super.init(loc: loc)
+    }
+
+    override func exec(_ f: Frame) throws -> Flow {
+        guard case .function(let fn) = try callee.eval(f), let b = fn as? Builtin,
+              b.entry.name == (isExtend ? "extend" : "append"), b.entry.family == "core" else {
+            return try fallback.exec(f)
+        }
+        let v = try element.eval(f)
+        let p = ref.pointer(f)
+        guard case .list(var l)? = p.pointee else { return try fallback.exec(f) }
+        if isExtend {
+            guard case .list(let items) = v else { return try fallback.exec(f) }
+            p.pointee = nil
+            l.append(contentsOf: items)
+        } else {
+            p.pointee = nil
+            l.append(v)
+        }
+        p.pointee = .list(l)
+        return .normal
+    }
+}
+
 final class CompoundAssignNode: StmtNode {
     let op: BinaryOperator
     let target: TargetNode

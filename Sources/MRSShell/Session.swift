@@ -10,6 +10,7 @@ public final class Session {
     public var printer: DiagnosticPrinter
 
     public init(color: Bool = false) {
+        BLASThreads.useCallingThreadOnly()
         interp = Interpreter(registry: Builtins.makeRegistry())
         printer = DiagnosticPrinter(color: color)
     }

@@ -329,3 +329,10 @@ private struct CholeskyVisitor: LapackVisitor {
         return L
     }
 }
+
+/// OpenBLAS thread control. mrs parallelises its own loops across the cores, and OpenBLAS's
+/// worker threads busy-wait after every call; on a two-core machine they would compete with
+/// our own workers, so BLAS runs on the calling thread.
+public enum BLASThreads {
+    public static func useCallingThreadOnly() { openblas_set_num_threads(1) }
+}

@@ -1,0 +1,8 @@
+# 10^6 iterations with arithmetic and an if.
+s = 0
+for i in range(1000000):
+    if i % 3 == 0:
+        s += i * 2
+    else:
+        s -= 1
+print(s)
