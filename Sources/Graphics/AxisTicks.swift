@@ -14,14 +14,16 @@ public struct AxisTicks: Sendable, Equatable {
     /// Distance between ticks (in log10 units on a log axis).
     public var step: Double
 
-    /// The 1-2-5 step that divides `span` into about `target` intervals.
+    /// The 1-2-5 step nearest to `span / target` (Heckbert's rounding: mantissas below 1.5 become 1,
+    /// below 3 become 2, below 7 become 5, else 10), so there are about `target` intervals.
     public static func niceStep(span: Double, target: Int = 5) -> Double {
         let raw = span / Double(max(1, target))
         guard raw > 0 && raw.isFinite else { return 1 }
         let magnitude = pow(10, floor(Foundation.log10(raw)))
         let fraction = raw / magnitude
-        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
-        return nice * magnitude
+        let nice: Double = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
+        let step = nice * magnitude
+        return step > 0 && step.isFinite ? step : 1
     }
 
     /// Linear ticks for data in lo…hi. With `expand`, the axis grows outward to the enclosing

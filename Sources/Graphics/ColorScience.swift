@@ -41,6 +41,22 @@ public enum ColorScience {
         return 116 * f - 16
     }
 
+    /// CIELAB lightness, chroma and hue angle (degrees, 0…360) of an sRGB colour.
+    public static func lch(of c: RGB) -> (l: Double, c: Double, h: Double) {
+        let r = linearize(Double(c.r) / 255), g = linearize(Double(c.g) / 255), b = linearize(Double(c.b) / 255)
+        let x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / white.x
+        let y = (0.2126729 * r + 0.7151522 * g + 0.0721750 * b) / white.y
+        let z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / white.z
+        func f(_ t: Double) -> Double {
+            let d = 6.0 / 29
+            return t > d * d * d ? cbrt(t) : t / (3 * d * d) + 4.0 / 29
+        }
+        let l = 116 * f(y) - 16, a = 500 * (f(x) - f(y)), bb = 200 * (f(y) - f(z))
+        var h = atan2(bb, a) * 180 / .pi
+        if h < 0 { h += 360 }
+        return (l, hypot(a, bb), h)
+    }
+
     /// True when the LCh colour lies inside the sRGB gamut.
     static func inGamut(l: Double, c: Double, hueDegrees h: Double) -> Bool {
         let rad = h * .pi / 180
