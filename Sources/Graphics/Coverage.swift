@@ -22,10 +22,16 @@ struct CoverageMask {
         let i = y * width + x
         let v = Float(min(c, 1))
         if v > coverage[i] { coverage[i] = v }
-        if let d = dirty {
-            dirty = (min(d.x0, x), min(d.y0, y), max(d.x1, x), max(d.y1, y))
+    }
+
+    /// Grows the region `composite` visits by a shape's pixel bounds (clipped).
+    private mutating func markDirty(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int) {
+        let a = max(x0, clip.x0), b = max(y0, clip.y0), c = min(x1, clip.x1), d = min(y1, clip.y1)
+        guard a <= c && b <= d else { return }
+        if let old = dirty {
+            dirty = (min(old.x0, a), min(old.y0, b), max(old.x1, c), max(old.y1, d))
         } else {
-            dirty = (x, y, x, y)
+            dirty = (a, b, c, d)
         }
     }
 
@@ -45,6 +51,8 @@ struct CoverageMask {
         // Walk the major axis; on each line the minor-axis span near the segment is small.
         let major0 = Int((min(x0, x1) - r).rounded(.down)), major1 = Int((max(x0, x1) + r).rounded(.up))
         let mdx = x1 - x0, mdy = y1 - y0
+        let minorAll0 = Int((min(y0, y1) - r).rounded(.down)), minorAll1 = Int((max(y0, y1) + r).rounded(.up))
+        if steep { markDirty(minorAll0, major0, minorAll1, major1) } else { markDirty(major0, minorAll0, major1, minorAll1) }
         for m in major0...major1 {
             let mm = Double(m)
             var t0 = (mm - r - x0) / mdx, t1 = (mm + r - x0) / mdx
@@ -71,8 +79,11 @@ struct CoverageMask {
         let r = diameter / 2 + 0.5
         guard cx > Double(clip.x0) - r - 1, cx < Double(clip.x1) + r + 1,
               cy > Double(clip.y0) - r - 1, cy < Double(clip.y1) + r + 1 else { return }
-        for y in Int((cy - r).rounded(.down))...Int((cy + r).rounded(.up)) {
-            for x in Int((cx - r).rounded(.down))...Int((cx + r).rounded(.up)) {
+        let x0 = Int((cx - r).rounded(.down)), x1 = Int((cx + r).rounded(.up))
+        let y0 = Int((cy - r).rounded(.down)), y1 = Int((cy + r).rounded(.up))
+        markDirty(x0, y0, x1, y1)
+        for y in y0...y1 {
+            for x in x0...x1 {
                 let d = hypot(Double(x) - cx, Double(y) - cy)
                 cover(x, y, r - d)
             }

@@ -2,16 +2,19 @@
 public struct MontageLayout: Sendable, Equatable {
     /// Tile size in pixels, zoom included.
     public let tileWidth: Int
+    /// Tile height in pixels, zoom included.
     public let tileHeight: Int
     /// Number of tiles (product of dimensions 2 and up; 1 for a 2-D array).
     public let tileCount: Int
     /// Grid size.
     public let columns: Int
+    /// Grid rows.
     public let rows: Int
     /// Pixels between tiles.
     public let gap: Int
     /// Pixel offset of the montage's top-left corner (below a title).
     public let originX: Int
+    /// Vertical pixel offset of the montage (the title strip's height).
     public let originY: Int
 
     /// Width of the montage (tiles and gaps).

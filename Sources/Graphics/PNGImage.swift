@@ -36,9 +36,13 @@ public enum PNGFormat: Sendable, Equatable, CustomStringConvertible {
 /// An 8-bit image in memory, as PNG files hold it: `pixels` are row-major from the top-left,
 /// `format.channels` samples per pixel, no padding between rows.
 public struct PNGImage: Sendable, Equatable {
+    /// Columns.
     public let width: Int
+    /// Rows.
     public let height: Int
+    /// Samples per pixel and their meaning.
     public let format: PNGFormat
+    /// Samples, row-major from the top-left, `format.channels` per pixel.
     public var pixels: [UInt8]
 
     /// Largest image (in bytes of pixels) this module reads or writes; guards allocations that a

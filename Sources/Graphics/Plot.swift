@@ -11,11 +11,13 @@ public struct PlotOptions: Sendable {
     public var axis = 0
     /// Picture size in pixels (64…8192 each).
     public var width = 640
+    /// Picture height in pixels.
     public var height = 400
     /// Title above the axes.
     public var title: String? = nil
     /// Axis labels.
     public var xLabel: String? = nil
+    /// Label of the y axis (drawn vertically).
     public var yLabel: String? = nil
     /// Legend entries, one per line; nil draws no legend.
     public var labels: [String]? = nil
@@ -23,6 +25,7 @@ public struct PlotOptions: Sendable {
     public var logY = false
     /// Axis ranges; nil fits the data (x tight, y widened to whole ticks).
     public var xLimits: ClosedRange<Double>? = nil
+    /// y axis range in data units (positive on a log axis).
     public var yLimits: ClosedRange<Double>? = nil
     /// Line width in pixels (0.5…20), anti-aliased.
     public var lineWidth = 1.5
@@ -43,9 +46,11 @@ public struct PlotResult: Sendable, CustomStringConvertible {
     public let area: PlotArea
     /// Ticks drawn on each axis.
     public let xTicks: AxisTicks
+    /// Ticks drawn on the y axis.
     public let yTicks: AxisTicks
     /// Number of lines and points per line.
     public let lineCount: Int
+    /// Points per line (points in a scatter plot).
     public let pointCount: Int
     /// `640x400, 3 lines of 256 points, y -1..1`.
     public let summary: String

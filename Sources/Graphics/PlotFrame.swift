@@ -4,13 +4,19 @@ import Foundation
 public struct PlotArea: Sendable, Equatable {
     /// Top-left pixel and size of the data rectangle (inside the frame).
     public let x: Int
+    /// Top pixel row of the data rectangle.
     public let y: Int
+    /// Width of the data rectangle in pixels.
     public let width: Int
+    /// Height of the data rectangle in pixels.
     public let height: Int
     /// Axis limits; on a log axis these are log10 of the data limits.
     public let xLower: Double
+    /// Right end of the x axis.
     public let xUpper: Double
+    /// Bottom end of the y axis.
     public let yLower: Double
+    /// Top end of the y axis.
     public let yUpper: Double
     /// True when the y axis is logarithmic.
     public let logY: Bool

@@ -1,7 +1,10 @@
 /// An 8-bit sRGB colour.
 public struct RGB: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// Red sample.
     public var r: UInt8
+    /// Green sample.
     public var g: UInt8
+    /// Blue sample.
     public var b: UInt8
 
     /// A colour from its three 8-bit sRGB samples.
@@ -19,7 +22,9 @@ public struct RGB: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// A gray level.
     public init(gray v: UInt8) { self.init(v, v, v) }
 
+    /// Black.
     public static let black = RGB(0, 0, 0)
+    /// White.
     public static let white = RGB(255, 255, 255)
     /// Magenta: the default colour for NaN and infinite values, rare in MR pictures.
     public static let magenta = RGB(255, 0, 255)

@@ -3,8 +3,11 @@ import Foundation
 /// An RGB drawing surface: `pixels` hold r, g, b bytes row-major from the top-left corner.
 /// Everything mrs draws (snapshots, plots, legends, text) is rasterised into one of these.
 public struct Raster: Sendable, Equatable {
+    /// Columns.
     public let width: Int
+    /// Rows.
     public let height: Int
+    /// r, g, b bytes, row-major from the top-left.
     public var pixels: [UInt8]
 
     /// Largest surface mrs draws, in pixels (about 16k × 16k); guards against huge montages.

@@ -6,11 +6,13 @@ import NDArray
 public struct ScatterOptions: Sendable {
     /// Picture size in pixels (64…8192 each).
     public var width = 480
+    /// Picture height in pixels.
     public var height = 480
     /// Title above the axes.
     public var title: String? = nil
     /// Axis labels.
     public var xLabel: String? = nil
+    /// Label of the y axis (drawn vertically).
     public var yLabel: String? = nil
     /// One data unit is the same number of pixels on both axes (round k-space looks round).
     public var equalAspect = true
@@ -26,6 +28,7 @@ public struct ScatterOptions: Sendable {
     public var valueRange: ClosedRange<Double>? = nil
     /// Axis ranges; nil fits the points with a small margin.
     public var xLimits: ClosedRange<Double>? = nil
+    /// y axis range.
     public var yLimits: ClosedRange<Double>? = nil
     /// Light grid lines at the ticks.
     public var grid = true

@@ -134,58 +134,52 @@ public enum Snapshot {
         let n0 = shape[0], n1 = shape[1]
         let (w, h) = options.transpose ? (n1, n0) : (n0, n1)
         let zoom = options.zoom, gap = options.gap
-        let lut = options.mode == .complex ? Colormap.complexWheel : colormap.table
         let scale = window.scale
-        let bad = options.nonFiniteColor, gapColor = options.gapColor
-        let complex = options.mode == .complex
+        let values = display.values, phase = display.phase
+        let lut = colormap.table
+        // Complex mode: every (hue, brightness) pair precomputed, hue-major.
+        let shaded: [RGB] = phase == nil ? [] : Colormap.complexWheel.flatMap { hue in
+            (0..<256).map { hue.scaled(by: Double($0) / 255) }
+        }
+        let bad = options.nonFiniteColor
+        /// Colour of element i (arrays are only read, so the workers may share them).
+        func color(_ i: Int) -> RGB {
+            let v = values[i]
+            guard let phase else { return v.isFinite ? lut[window.index(v, scale: scale)] : bad }
+            let p = phase[i]
+            guard v.isFinite && p.isFinite else { return bad }
+            let hue = min(255, max(0, Int((Double(p) + .pi) / (2 * .pi) * 255 + 0.5)))
+            return shaded[hue * 256 + window.index(v, scale: scale)]
+        }
         let rasterWidth = raster.width
-        let phase = display.phase ?? []
         try raster.pixels.withUnsafeMutableBufferPointer { out in
-            try display.values.withUnsafeBufferPointer { values in
-                try phase.withUnsafeBufferPointer { phase in
-                    try Parallel.forEachChunk(count: layout.height, grain: 8) { rowRange in
-                        for py in rowRange {
-                            var o = ((layout.originY + py) * rasterWidth + layout.originX) * 3
-                            @inline(__always) func put(_ c: RGB, _ n: Int) {
-                                for _ in 0..<n {
-                                    out[o] = c.r; out[o + 1] = c.g; out[o + 2] = c.b
-                                    o += 3
-                                }
-                            }
-                            let band = py / (layout.tileHeight + gap), within = py % (layout.tileHeight + gap)
-                            if within >= layout.tileHeight {
-                                put(gapColor, layout.width)
-                                continue
-                            }
-                            let ty = within / zoom
-                            let sy = options.flipY ? h - 1 - ty : ty
-                            for c in 0..<layout.columns {
-                                if c > 0 { put(gapColor, gap) }
-                                let k = band * layout.columns + c
-                                if k >= layout.tileCount {
-                                    put(.black, layout.tileWidth)
-                                    continue
-                                }
-                                let tileBase = k * n0 * n1
-                                for tx in 0..<w {
-                                    let sx = options.flipX ? w - 1 - tx : tx
-                                    let i = tileBase + (options.transpose ? sy + n0 * sx : sx + n0 * sy)
-                                    let v = values[i]
-                                    var color: RGB
-                                    if complex {
-                                        let p = phase[i]
-                                        if v.isFinite && p.isFinite {
-                                            let hue = min(255, max(0, Int((Double(p) + .pi) / (2 * .pi) * 255 + 0.5)))
-                                            color = lut[hue].scaled(by: Double(window.index(v, scale: scale)) / 255)
-                                        } else {
-                                            color = bad
-                                        }
-                                    } else {
-                                        color = v.isFinite ? lut[window.index(v, scale: scale)] : bad
-                                    }
-                                    put(color, zoom)
-                                }
-                            }
+            try Parallel.forEachChunk(count: layout.height, grain: 8) { rowRange in
+                for py in rowRange {
+                    var o = ((layout.originY + py) * rasterWidth + layout.originX) * 3
+                    func put(_ c: RGB, _ n: Int) {
+                        for _ in 0..<n {
+                            out[o] = c.r; out[o + 1] = c.g; out[o + 2] = c.b
+                            o += 3
+                        }
+                    }
+                    let band = py / (layout.tileHeight + gap), within = py % (layout.tileHeight + gap)
+                    if within >= layout.tileHeight {
+                        put(options.gapColor, layout.width)
+                        continue
+                    }
+                    let ty = within / zoom
+                    let sy = options.flipY ? h - 1 - ty : ty
+                    for c in 0..<layout.columns {
+                        if c > 0 { put(options.gapColor, gap) }
+                        let k = band * layout.columns + c
+                        if k >= layout.tileCount {
+                            put(.black, layout.tileWidth)
+                            continue
+                        }
+                        let tileBase = k * n0 * n1
+                        for tx in 0..<w {
+                            let sx = options.flipX ? w - 1 - tx : tx
+                            put(color(tileBase + (options.transpose ? sy + n0 * sx : sx + n0 * sy)), zoom)
                         }
                     }
                 }

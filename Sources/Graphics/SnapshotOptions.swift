@@ -15,7 +15,8 @@ public enum TileLabels: Sendable, Equatable {
 /// Orientation: array dimension 0 runs horizontally (left → right), dimension 1 vertically
 /// (top → bottom), so an object taller in y looks taller. `transpose` swaps the two before the
 /// flips. Dimensions 2 and up become montage tiles, laid out left to right then top to bottom in
-/// column-major index order (dimension 2 fastest).
+/// column-major index order (dimension 2 fastest). 1-D input is drawn as a line plot of the
+/// shown value against the index (real and imaginary parts as two lines in complex mode).
 public struct SnapshotOptions: Sendable {
     /// What is shown of each element.
     public var mode: SnapshotMode = .magnitude

@@ -305,6 +305,16 @@ final class SnapshotTests: XCTestCase {
         XCTAssertTrue(c.summary.contains("plot of complex"))
     }
 
+    func testCtrlCStopsRendering() throws {
+        Interrupt.request()
+        defer { Interrupt.clear() }
+        XCTAssertThrowsError(try Snapshot.render(try NDArray(zeros: [64, 64, 4], dtype: .float32))) {
+            XCTAssertTrue($0 is InterruptedError, "\($0)")
+        }
+        Interrupt.request()
+        XCTAssertThrowsError(try Plot.render(NDArray([1.0, 2, 3]))) { XCTAssertTrue($0 is InterruptedError, "\($0)") }
+    }
+
     func testModeAndColormapNamesParse() {
         XCTAssertEqual(SnapshotMode(name: "abs"), .magnitude)
         XCTAssertEqual(SnapshotMode(name: "angle"), .phase)
