@@ -14,6 +14,10 @@ public enum Builtins {
         r.add(ReductionBuiltins.entries)
         r.addFamily(LinalgBuiltins.family, summary: "matrix products and decompositions (OpenBLAS/LAPACK)")
         r.add(LinalgBuiltins.entries)
+        r.addFamily(FileBuiltins.family, summary: "arrays in .npy, .npz and BART .cfl files")
+        r.add(FileBuiltins.entries)
+        r.addFamily(GraphicsBuiltins.family, summary: "PNG snapshots, line plots and scatter plots")
+        r.add(GraphicsBuiltins.entries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
         return r

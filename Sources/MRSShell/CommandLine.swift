@@ -1,4 +1,5 @@
 import Foundation
+import MRSBuiltins
 import MRSLanguage
 import NDArray
 
@@ -29,6 +30,9 @@ public enum MRSCommand {
         switch first {
         case "--version", "-V":
             print("mrs \(MRSVersion.string)")
+            return 0
+        case "--reference":
+            print(Reference.markdown(Builtins.makeRegistry()), terminator: "")
             return 0
         case "-h", "--help", "help":
             print(usage, terminator: "")

@@ -39,15 +39,17 @@ enum TestSupport {
         if let s = stdin { input.fileHandleForWriting.write(s.data(using: .utf8) ?? Data()) }
         try? input.fileHandleForWriting.close()
         // Read both pipes concurrently so a full pipe cannot block the child.
-        var errData = Data()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        let errData = errBox.data
         p.waitUntilExit()
         return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                              stderr: String(decoding: errData, as: UTF8.self))
