@@ -175,7 +175,7 @@ extension NDArray {
         }
         // Validate against the current layout first so an error leaves the array untouched.
         let probe = try selection(indices, operation: "index assignment")
-        let b = try Shape.broadcast(probe.shape, value.shape, operation: "index assignment")
+        let b = try? Shape.broadcast(probe.shape, value.shape, operation: "index assignment")
         guard b == probe.shape else {
             throw ArrayError("index assignment", "cannot assign a value of shape \(Shape.text(value.shape)) to a selection of shape \(Shape.text(probe.shape))")
         }

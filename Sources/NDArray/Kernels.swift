@@ -106,7 +106,7 @@ extension NDArray {
 
     /// Writes `value` (broadcast to this shape, converted to this type) into every element, in place.
     public mutating func assign(_ value: NDArray, operation: String = "assign") throws {
-        let b = try Shape.broadcast(shape, value.shape, operation: operation)
+        let b = try? Shape.broadcast(shape, value.shape, operation: operation)
         guard b == shape else {
             throw ArrayError(operation, "cannot assign a value of shape \(Shape.text(value.shape)) to a selection of shape \(Shape.text(shape))")
         }
