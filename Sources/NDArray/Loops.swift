@@ -53,6 +53,7 @@ struct LoopPlan {
 
     /// Calls `body(offsets, count)` for every row; `offsets[k]` is operand k's element offset of the
     /// row's first element (relative to `base[k]`). Rows are split across cores when `parallel` and large.
+    @inline(__always)
     func forEachRow(base: [Int], parallel: Bool = true,
                     _ body: (UnsafeMutablePointer<Int>, Int) -> Void) {
         let rows = rowCount
@@ -74,6 +75,7 @@ struct LoopPlan {
     }
 
     /// Rows `lo..<hi` of the odometer over dimensions 1…
+    @inline(__always)
     private func runRows(_ lo: Int, _ hi: Int, base: [Int],
                          _ body: (UnsafeMutablePointer<Int>, Int) -> Void) {
         let nops = strides.count
