@@ -18,6 +18,8 @@ public enum Builtins {
         r.add(FileBuiltins.entries)
         r.addFamily(GraphicsBuiltins.family, summary: "PNG snapshots, line plots and scatter plots")
         r.add(GraphicsBuiltins.entries)
+        r.addFamily(SimulationBuiltins.family, summary: "phantoms, coil sensitivities and simulated acquisitions")
+        r.add(SimulationBuiltins.entries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
         return r
