@@ -37,11 +37,11 @@ struct CoilLayout {
         data = try moved.reshaped([coils] + spatial)
     }
 
-    /// Resolves a possibly negative coil axis with a message naming the operation and shape.
-    static func resolveAxis(_ axis: Int, shape: [Int], operation: String) throws -> Int {
+    /// Resolves a possibly negative axis with a message naming the operation and shape.
+    static func resolveAxis(_ axis: Int, shape: [Int], operation: String, name: String = "coil axis") throws -> Int {
         let r = axis < 0 ? axis &+ shape.count : axis
         guard r >= 0 && r < shape.count else {
-            throw ArrayError(operation, "coil axis \(axis) is out of range for an array of shape \(Shape.text(shape))")
+            throw ArrayError(operation, "\(name) \(axis) is out of range for an array of shape \(Shape.text(shape))")
         }
         return r
     }

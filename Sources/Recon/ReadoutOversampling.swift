@@ -13,7 +13,7 @@ import NDArray
 public func removeReadoutOversampling(_ data: NDArray, axis: Int = 0, targetLength: Int? = nil) throws -> NDArray {
     let op = "remove_oversampling"
     guard data.rank >= 1 else { throw ArrayError(op, "data must have a readout axis, got a 0-d array") }
-    let a = try CoilLayout.resolveAxis(axis, shape: data.shape, operation: op)
+    let a = try CoilLayout.resolveAxis(axis, shape: data.shape, operation: op, name: "readout axis")
     let n = data.shape[a]
     let target = targetLength ?? n / 2
     guard target >= 1 && target <= n else {
