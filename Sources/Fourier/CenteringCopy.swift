@@ -141,11 +141,11 @@ final class CenteringCopy<R: BinaryFloatingPoint & NDElement & SIMDScalar>: @unc
         }
         let n0 = self.n0, s0 = stride0, h0 = shift0
         let split = n0 - h0
-        // A centred fast dimension reads each source row as two swapped halves. Reading and writing
-        // memory out of order like that ran 3× slower than a plain copy (the hardware prefetchers
-        // lose the streams), so a contiguous source row is first copied in order into this small
-        // buffer, which stays in L1, and the halves are swapped from there.
-        let staged = modulateFast && s0 == 1
+        // A centred fast dimension reads each source row as two swapped halves. For rows of a few
+        // KiB, reading and writing out of order like that ran 3× slower than a plain copy (measured:
+        // the hardware prefetchers lose the streams), so a contiguous source row is first copied in
+        // order into this small buffer, which stays in cache, and the halves are swapped from there.
+        let staged = modulateFast && s0 == 1 && n0 <= (1 << 15)
         let rowBuffer = UnsafeMutablePointer<C>.allocate(capacity: staged ? n0 : 1)
         defer { rowBuffer.deallocate() }
         for row in rows {

@@ -200,6 +200,19 @@ final class FFTBehaviourTests: XCTestCase {
         }
     }
 
+    func testLongOneDimensionalCentredTransformsMatchExplicitShifts() throws {
+        // Rows longer than the staging buffer take the direct path through the copy.
+        for n in [40_000, 40_001] {
+            let x = try DirectDFT.random([n], seed: UInt64(n))
+            let values = x.toArray(Complex64.self)
+            let h = n / 2
+            let unshifted = NDArray((0..<n).map { values[($0 + h) % n] })                  // ifftshift
+            let plain = try fft(unshifted, options: FFTOptions(centered: false, planning: .estimate)).toArray(Complex64.self)
+            let expected = NDArray((0..<n).map { plain[($0 - h + n) % n] })                // fftshift
+            XCTAssertLessThan(maxError(try fft(x, options: FFTOptions(planning: .estimate)), expected), 1e-5, "n = \(n)")
+        }
+    }
+
     func testInterruptStopsTheTransform() throws {
         let x = try DirectDFT.random([8, 8], seed: 1)
         Interrupt.request()
