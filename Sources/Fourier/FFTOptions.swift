@@ -1,7 +1,10 @@
 /// Which way a Fourier transform goes. The sign convention is NumPy's and FFTW's: forward uses
 /// e^{-2πi kn/N}, inverse e^{+2πi kn/N}.
 public enum FFTDirection: String, Sendable, Hashable {
-    case forward, inverse
+    /// Image to k-space: e^{-2πi kn/N}.
+    case forward
+    /// K-space to image: e^{+2πi kn/N}.
+    case inverse
 
     /// FFTW's sign of the exponent (FFTW_FORWARD = -1, FFTW_BACKWARD = +1).
     var sign: Int32 { self == .forward ? -1 : 1 }

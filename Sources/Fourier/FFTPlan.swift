@@ -3,9 +3,11 @@ import Foundation
 import NDArray
 
 /// A Fourier transform of arrays of one shape over a fixed set of axes, in either direction.
-/// Making one is cheap; the FFTW plans behind it are made on first use and shared process-wide
-/// (thread-safe cache), so a stack of 2-D images ([256, 256, 32] over axes 0, 1, or a buffer
-/// [RO, E1, E2, CHA, N, S, SLC] over 0, 1) is a single FFTW execution per chunk.
+/// Making one is cheap; the FFTW plans behind it (guru64 plans whose loop covers the untransformed
+/// axes, so a stack such as [256, 256, 32] or a buffer [RO, E1, E2, CHA, N, S, SLC] over axes 0, 1
+/// needs no loop of ours around FFTW) are made on first use and shared process-wide through a
+/// thread-safe cache. Stacks run as a few cache-sized blocks per core, single transforms as one
+/// multi-threaded FFTW execution per chunk of about a million elements.
 public final class FFTPlan: @unchecked Sendable {
     /// Shape of the arrays this plan transforms.
     public let shape: [Int]

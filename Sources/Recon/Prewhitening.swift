@@ -43,7 +43,8 @@ public struct NoisePrewhitener: Sendable {
         try self.init(covariance: psi, scale: scale, samples: samples)
     }
 
-    /// A prewhitener for a known noise covariance Ψ (C×C Hermitian positive definite).
+    /// A prewhitener for a known noise covariance Ψ (C×C Hermitian positive definite; only its
+    /// lower triangle is read).
     public init(covariance: NDArray, scale: Double = 1) throws {
         try self.init(covariance: covariance, scale: scale, samples: 0)
     }

@@ -34,7 +34,12 @@ struct WalshEstimator {
         let planeLength = spatial.dropLast().reduce(1, *)
         let planes = spatial.last ?? 1
         let h = halfWidth
-        let bytesPerPlane = pairs * planeLength * MemoryLayout<Complex64>.stride
+        // Correlations need C(C+1)/2 values per pixel: refuse sizes whose byte counts overflow.
+        let (perPlane, overflow) = pairs.multipliedReportingOverflow(by: planeLength * MemoryLayout<Complex64>.stride)
+        guard !overflow, perPlane <= Int.max / Swift.max(planes, 1) else {
+            throw ArrayError("coil_maps", "\(c) coils need too much memory for Walsh's correlation matrices; use the inati method")
+        }
+        let bytesPerPlane = perPlane
         let slab = Swift.min(planes, Swift.max(1, WalshEstimator.memoryBudget / Swift.max(bytesPerPlane, 1) - 2 * h))
         let regionCapacity = Swift.min(planes, slab + 2 * h) * planeLength * pairs
         let correlation = try NDArray(uninitialized: [regionCapacity], dtype: .complex64, operation: "coil_maps")

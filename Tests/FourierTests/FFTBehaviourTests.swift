@@ -9,6 +9,11 @@ final class FFTBehaviourTests: XCTestCase {
         TestWisdom.useTemporaryFile()
     }
 
+    override class func tearDown() {
+        TestWisdom.remove()
+        super.tearDown()
+    }
+
     private func maxError(_ a: NDArray, _ b: NDArray) -> Double {
         DirectDFT.relativeError(a.toArray(Complex128.self), b.toArray(Complex128.self))
     }

@@ -10,4 +10,9 @@ enum TestWisdom {
     }()
 
     static func useTemporaryFile() { _ = path }
+
+    /// Deletes the temporary wisdom directory.
+    static func remove() {
+        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+    }
 }
