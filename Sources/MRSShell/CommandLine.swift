@@ -11,6 +11,8 @@ public enum MRSCommand {
            mrs FILE.mrs [ARGS...]   run a script (ARGS holds the arguments)
            mrs run FILE.mrs [ARGS...]
            mrs -e 'CODE'            run code and print the value of its final expression
+           mrs report FILE.mrs -o DIR
+                                    run a notebook-style script and write DIR/NAME.md and DIR/NAME.html
            mrs --version            print the version
 
     """
@@ -45,6 +47,8 @@ public enum MRSCommand {
             let runner = BatchRunner(session: Session(color: false))
             runner.setArguments(Array(args.dropFirst(2)))
             return runner.runText(args[1], name: "<-e>", printFinal: true).rawValue
+        case "report":
+            return report(Array(args.dropFirst()))
         case "run":
             args.removeFirst()
             guard let file = args.first else {
@@ -59,6 +63,40 @@ public enum MRSCommand {
             }
             _ = color
             return BatchRunner(session: Session(color: false)).runFile(first, arguments: Array(args.dropFirst())).rawValue
+        }
+    }
+
+    /// `mrs report FILE.mrs -o DIR`.
+    static func report(_ args: [String]) -> Int32 {
+        var file: String?, dir: String?
+        var i = 0
+        while i < args.count {
+            if args[i] == "-o" || args[i] == "--output", i + 1 < args.count { dir = args[i + 1]; i += 2; continue }
+            if file == nil && !args[i].hasPrefix("-") { file = args[i]; i += 1; continue }
+            FileHandle.standardError.write("mrs: report: unexpected argument '\(args[i])'\n\(usage)".data(using: .utf8)!)
+            return ExitCode.usage.rawValue
+        }
+        guard let f = file, let d = dir else {
+            FileHandle.standardError.write("mrs: report needs a script and -o DIR\n\(usage)".data(using: .utf8)!)
+            return ExitCode.usage.rawValue
+        }
+        guard FileManager.default.fileExists(atPath: f) else {
+            FileHandle.standardError.write("mrs: cannot open '\(f)': no such file\n".data(using: .utf8)!)
+            return ExitCode.usage.rawValue
+        }
+        let session = Session(color: false)
+        session.interp.setGlobal("ARGS", .list([]))
+        do {
+            let outcome = try ReportWriter(notebookPath: f, outputDirectory: d).write(session: session)
+            print("wrote \(outcome.markdownPath) and \(outcome.htmlPath)")
+            if let e = outcome.error {
+                FileHandle.standardError.write(session.render(e).data(using: .utf8)!)
+                return ExitCode.forError(e).rawValue
+            }
+            return 0
+        } catch {
+            FileHandle.standardError.write("mrs: report: \(error)\n".data(using: .utf8)!)
+            return ExitCode.runtimeError.rawValue
         }
     }
 
