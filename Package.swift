@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "LineEditor", dependencies: ["CEditLine"], exclude: ["README.md"]),
         .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor"], exclude: ["README.md"]),
         .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
+        // Benchmarks that call the libraries directly (bench/README.md).
+        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray"], path: "bench/mrs-bench"),
 
         // Tests
         .testTarget(name: "NDArrayTests", dependencies: ["NDArray"]),
