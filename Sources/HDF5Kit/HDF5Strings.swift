@@ -52,6 +52,30 @@ extension HDF5Dataset {
         }
     }
 
+    /// The strings of `rows` of a one-dimensional string dataset.
+    public func readStrings(rows: Range<Int>) throws -> [String] {
+        let stored = storedType
+        guard case .string = stored else { throw invalid(.typeMismatch, "holds \(stored), not strings") }
+        let d = dims
+        guard d.count == 1 else { throw invalid("reading rows of strings needs a one-dimensional dataset, this one has dims \(d)") }
+        try checkSelection(start: [rows.lowerBound], count: [rows.count], in: d)
+        if rows.isEmpty { return [] }
+        return try HDF5Library.locked {
+            let s = H5Dget_space(id)
+            guard s >= 0 else { throw failure("cannot get the dataspace") }
+            let fileSpace = HDF5Dataspace(owning: s)
+            guard fileSpace.selectHyperslab(start: [rows.lowerBound], count: [rows.count]) else {
+                throw failure("cannot select rows \(rows.lowerBound)..<\(rows.upperBound)")
+            }
+            let memorySpace = try HDF5Dataspace(dims: [rows.count])
+            let strings = try HDF5Strings.read(count: rows.count, stored: stored) { memoryType, buffer in
+                H5Dread(id, memoryType, memorySpace.id, fileSpace.id, mrs_h5p_default(), buffer)
+            }
+            guard let strings = strings else { throw failure("cannot read the strings of rows \(rows.lowerBound)..<\(rows.upperBound)") }
+            return strings
+        }
+    }
+
     /// The only string of a one-element string dataset.
     public func readString() throws -> String {
         let strings = try readStrings()
