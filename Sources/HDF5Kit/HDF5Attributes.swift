@@ -51,7 +51,9 @@ extension HDF5Object {
             let s = H5Aget_space(attribute)
             guard s >= 0 else { throw failure("cannot get the dataspace of attribute '\(name)'") }
             let dims = HDF5Dataspace(owning: s).extent.dims
-            let count = dims.reduce(1, *)
+            guard let count = HDF5Dataset.checkedProduct(dims), count < 1 << 40 else {
+                throw invalid(.libraryError, "attribute '\(name)' has impossible dimensions \(dims)")
+            }
             if case .string = stored {
                 let strings = try HDF5Strings.read(count: count, stored: stored) { memoryType, buffer in
                     H5Aread(attribute, memoryType, buffer)

@@ -22,14 +22,25 @@ public final class HDF5Dataset: HDF5Object {
     /// The NDArray shape the whole dataset reads as (`dims` reversed).
     public var arrayShape: [Int] { dims.reversed() }
 
-    /// Number of elements.
-    public var elementCount: Int { dims.reduce(1) { $0 &* $1 } }
+    /// Number of elements (`Int.max` if the dimensions multiply beyond it).
+    public var elementCount: Int { HDF5Dataset.checkedProduct(dims) ?? Int.max }
 
     /// Number of rows (the first dimension; 1 for a scalar dataset).
     public var rowCount: Int { dims.first ?? 1 }
 
-    /// Elements in one row (the product of all but the first dimension).
-    public var rowElementCount: Int { dims.dropFirst().reduce(1) { $0 &* $1 } }
+    /// Elements in one row (the product of all but the first dimension; `Int.max` on overflow).
+    public var rowElementCount: Int { HDF5Dataset.checkedProduct(Array(dims.dropFirst())) ?? Int.max }
+
+    /// The product of `dims`, or nil when it overflows (a damaged or hostile file).
+    static func checkedProduct(_ dims: [Int]) -> Int? {
+        var n = 1
+        for d in dims {
+            let (p, o) = n.multipliedReportingOverflow(by: d)
+            if o { return nil }
+            n = p
+        }
+        return n
+    }
 
     /// The type stored in the file.
     public var storedType: HDF5TypeDescription {

@@ -11,7 +11,9 @@ enum HDF5Strings {
         if count == 0 { return [] }
         let memoryType = try HDF5Datatype(.string(length: length, utf8: utf8))
         if let length = length {
-            var bytes = [UInt8](repeating: 0, count: count * length)
+            let (total, overflow) = count.multipliedReportingOverflow(by: length)
+            guard !overflow else { return nil }
+            var bytes = [UInt8](repeating: 0, count: total)
             let status = bytes.withUnsafeMutableBytes { read(memoryType.id, $0.baseAddress!) }
             guard status >= 0 else { return nil }
             return (0..<count).map { i in
@@ -43,6 +45,7 @@ extension HDF5Dataset {
         let stored = storedType
         guard case .string = stored else { throw invalid(.typeMismatch, "holds \(stored), not strings") }
         let count = elementCount
+        guard count < 1 << 40 else { throw invalid("holds \(count) strings, too many to read") }
         return try HDF5Library.locked {
             let strings = try HDF5Strings.read(count: count, stored: stored) { memoryType, buffer in
                 H5Dread(id, memoryType, mrs_h5s_all(), mrs_h5s_all(), mrs_h5p_default(), buffer)

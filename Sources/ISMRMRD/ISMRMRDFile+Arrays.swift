@@ -80,7 +80,9 @@ extension ISMRMRDFile {
             throw problem("image series '\(name)': 'header' holds \(headerSet.storedType), not ImageHeaders")
         }
         let memory = try HDF5Datatype(ImageHeader.hdf5Type)
-        var bytes = [UInt8](repeating: 0, count: rows.count * ImageHeader.byteSize)
+        let (size, overflow) = rows.count.multipliedReportingOverflow(by: ImageHeader.byteSize)
+        guard !overflow else { throw problem("image series '\(name)' claims \(rows.count) images, too many to read") }
+        var bytes = [UInt8](repeating: 0, count: size)
         try bytes.withUnsafeMutableBytes { try headerSet.readRows(rows, as: memory, into: $0) }
         let attributes = try attributeSet.map { try $0.readStrings(rows: rows) } ?? Array(repeating: "", count: rows.count)
         let data = try dataSet.read(start: [rows.lowerBound, 0, 0, 0, 0], count: [rows.count] + dims.dropFirst())

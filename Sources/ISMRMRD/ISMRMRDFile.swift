@@ -196,7 +196,9 @@ public final class ISMRMRDFile {
         let rows = range ?? 0..<d.rowCount
         try checkRange(rows)
         let memory = try HDF5Datatype(ISMRMRDLayout.headOnlyType)
-        var bytes = [UInt8](repeating: 0, count: rows.count * AcquisitionHeader.byteSize)
+        let (size, overflow) = rows.count.multipliedReportingOverflow(by: AcquisitionHeader.byteSize)
+        guard !overflow else { throw problem("\(rows.count) acquisition headers are too many to hold in memory") }
+        var bytes = [UInt8](repeating: 0, count: size)
         // Blocks keep HDF5's conversion buffers small and let Ctrl-C stop a huge file.
         let blockRows = 65_536
         var start = rows.lowerBound

@@ -162,7 +162,10 @@ public final class ISMRMRDWriter {
             head.data_type = dataType.rawValue
             head.matrix_size = shape.prefix(3).map { UInt16($0) }
             head.channels = UInt16(shape[3])
-            head.attribute_string_len = UInt32(image.attributes.utf8.count)
+            guard let length = UInt32(exactly: image.attributes.utf8.count) else {
+                throw ISMRMRDError(context, "the attribute string is longer than ISMRMRD's 32-bit length field")
+            }
+            head.attribute_string_len = length
             if head.image_type == 0 {
                 head.image_type = image.data.dtype.isComplex ? ISMRMRDImageType.complex.rawValue : ISMRMRDImageType.magnitude.rawValue
             }

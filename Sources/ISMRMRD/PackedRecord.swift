@@ -165,7 +165,8 @@ struct PackedField<Root> {
             name: name, offset: offset, count: 1, isArray: false, hdf5Type: R.hdf5Type,
             value: { $0[keyPath: path].fields },
             assign: { root, v in
-                do { root[keyPath: path] = try R(fields: v, base: root[keyPath: path]) } catch {
+                // The nested record reports its own problems with full field paths (`idx.slice`).
+                do { root[keyPath: path] = try R(fields: v, base: root[keyPath: path], prefix: "\(name).") } catch {
                     return (error as? ISMRMRDError)?.message ?? "\(error)"
                 }
                 return nil
@@ -223,19 +224,21 @@ extension PackedRecord {
     }
 
     /// Starts from `base` and sets every field named in `fields`. Unknown names, wrong kinds and
-    /// values outside their C type's range are errors naming the field.
-    init(fields value: HeaderValue, base: Self = Self()) throws {
+    /// values outside their C type's range are errors naming the field (`prefix` + name, so nested
+    /// records report `idx.slice`).
+    init(fields value: HeaderValue, base: Self = Self(), prefix: String = "") throws {
         guard case .record(let given) = value else {
-            throw ISMRMRDError(Self.recordName, "expected a record of fields, got \(value)")
+            let what = prefix.isEmpty ? "expected" : "field '\(prefix.dropLast())' expects"
+            throw ISMRMRDError(Self.recordName, "\(what) a record of fields, got \(value)")
         }
         self = base
         for field in given {
             guard let spec = Self.layout.first(where: { $0.name == field.name }) else {
                 let known = Self.layout.map(\.name).joined(separator: ", ")
-                throw ISMRMRDError(Self.recordName, "unknown field '\(field.name)' (fields are: \(known))")
+                throw ISMRMRDError(Self.recordName, "unknown field '\(prefix)\(field.name)' (fields are: \(known))")
             }
             if let problem = spec.assign(&self, field.value) {
-                throw ISMRMRDError(Self.recordName, "field '\(field.name)' \(problem)")
+                throw ISMRMRDError(Self.recordName, spec.nested == nil ? "field '\(prefix)\(field.name)' \(problem)" : problem)
             }
         }
     }

@@ -95,7 +95,7 @@ print(json.dumps({'count': n, 'xml': xml, 'heads': heads, 'arrays': arrays, 'hea
             let expected = heads[i]
             XCTAssertEqual(try table.header(at: i), a.head, "\(label) acquisition \(i)")
             for field in a.head.record.fields ?? [] {
-                XCTAssertTrue(matches(field.value, expected[field.name]), "\(label) acquisition \(i) field \(field.name): ours \(field.value), ismrmrd-python \(expected[field.name] ?? "missing")")
+                XCTAssertTrue(headerMatches(field.value, expected[field.name]), "\(label) acquisition \(i) field \(field.name): ours \(field.value), ismrmrd-python \(expected[field.name] ?? "missing")")
             }
             XCTAssertEqual(a.head.flagNames.sorted(), (expected["flag_names"] as? [String])?.sorted(), "\(label) acquisition \(i) flags")
             // ismrmrd-python shapes are C order: data (CHA, RO), traj (RO, D).
@@ -188,20 +188,5 @@ print(json.dumps({'count': n, 'xml': xml, 'heads': heads, 'arrays': arrays, 'hea
         XCTAssertTrue(contents.contains(.header), label)
         XCTAssertTrue(contents.contains(.acquisitions(count: count)), label)
         XCTAssertTrue(contents.contains(.array(name: "csm", count: 1, shape: [matrix, matrix, coils], dtype: .complex64)), label)
-    }
-
-    /// A header value equals what ismrmrd-python reported (JSON numbers, lists, nested records).
-    private func matches(_ ours: HeaderValue, _ theirs: Any?) -> Bool {
-        switch (ours, theirs) {
-        case (.int(let i), let n as NSNumber):
-            // uint64 fields travel as their bits in a signed int.
-            return i == n.intValue || UInt64(bitPattern: Int64(i)) == n.uint64Value
-        case (.double(let d), let n as NSNumber): return d == n.doubleValue
-        case (.list(let items), let list as [Any]):
-            return items.count == list.count && zip(items, list).allSatisfy { matches($0, $1) }
-        case (.record(let fields), let dict as [String: Any]):
-            return fields.count == dict.count && fields.allSatisfy { matches($0.value, dict[$0.name]) }
-        default: return false
-        }
     }
 }

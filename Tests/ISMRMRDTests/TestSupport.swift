@@ -1,4 +1,5 @@
 import Foundation
+import ISMRMRD
 import NDArray
 import XCTest
 
@@ -13,7 +14,7 @@ func makeTemporaryDirectory(_ testCase: XCTestCase) throws -> URL {
 /// Runs a program found on PATH and returns its standard output. A missing program or a failure
 /// fails the test with the program's stderr (peers are required, not optional).
 @discardableResult
-func run(_ program: String, _ arguments: [String], what: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+func runProgram(_ program: String, _ arguments: [String], what: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [program] + arguments
@@ -42,12 +43,12 @@ func run(_ program: String, _ arguments: [String], what: String, file: StaticStr
 /// Runs a Python script (python3 with numpy, h5py and ismrmrd-python).
 @discardableResult
 func runPython(_ script: String, _ arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> String {
-    try run("python3", ["-c", script] + arguments, what: "python3 with numpy, h5py and ismrmrd (pip install h5py ismrmrd)", file: file, line: line)
+    try runProgram("python3", ["-c", script] + arguments, what: "python3 with numpy, h5py and ismrmrd (pip install h5py ismrmrd)", file: file, line: line)
 }
 
 /// Generates a Shepp-Logan test file with the reference ISMRMRD tool.
 func generateSheppLogan(_ path: String, _ options: [String], file: StaticString = #filePath, line: UInt = #line) throws {
-    try run("ismrmrd_generate_cartesian_shepp_logan", ["-o", path] + options,
+    try runProgram("ismrmrd_generate_cartesian_shepp_logan", ["-o", path] + options,
             what: "ismrmrd_generate_cartesian_shepp_logan (Debian ismrmrd-tools)", file: file, line: line)
 }
 
@@ -93,4 +94,18 @@ struct TestRandom {
     /// Uniform in [-1, 1).
     mutating func float() -> Float { Float(Double(next() >> 11) / Double(1 << 53) * 2 - 1) }
     mutating func complex() -> Complex64 { Complex64(float(), float()) }
+}
+
+/// A header value equals what a Python peer reported as JSON (numbers, lists, nested records);
+/// uint64 fields travel as their bits in a signed int.
+func headerMatches(_ ours: HeaderValue, _ theirs: Any?) -> Bool {
+    switch (ours, theirs) {
+    case (.int(let i), let n as NSNumber): return i == n.intValue || UInt64(bitPattern: Int64(i)) == n.uint64Value
+    case (.double(let d), let n as NSNumber): return d == n.doubleValue
+    case (.string(let s), let t as String): return s == t
+    case (.list(let items), let list as [Any]): return items.count == list.count && zip(items, list).allSatisfy { headerMatches($0, $1) }
+    case (.record(let fields), let dict as [String: Any]):
+        return fields.count == dict.count && fields.allSatisfy { headerMatches($0.value, dict[$0.name]) }
+    default: return false
+    }
 }

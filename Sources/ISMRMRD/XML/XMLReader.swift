@@ -127,12 +127,13 @@ private struct XMLScanner {
             if atEnd { throw error("the end of the document came before </\(tag)> closing <\(tag)> from line \(startLine)") }
             if looking(at: "</") {
                 flush()
+                let endLine = line, endColumn = column
                 advance(2)
                 let endName = try name("an element name after '</'")
                 skipWhitespace()
                 guard current == UInt8(ascii: ">") else { throw error("expected '>' to finish </\(endName), found \(upcoming)") }
                 if endName != tag {
-                    throw error("</\(endName)> does not match <\(tag)> opened on line \(startLine)")
+                    throw XMLError(line: endLine, column: endColumn, "</\(endName)> does not match <\(tag)> opened on line \(startLine)")
                 }
                 advance()
                 return element
