@@ -166,9 +166,11 @@ public final class HDF5Dataset: HDF5Object {
     // MARK: - Raw rows (compound records)
 
     /// Reads `rows` into `buffer`, converting each element to `memoryType` (a compound layout the
-    /// caller decodes). Variable-length members are allocated by HDF5: release them with
-    /// `reclaimVariableLength` once copied.
-    public func readRows(_ rows: Range<Int>, as memoryType: HDF5Datatype, into buffer: UnsafeMutableRawBufferPointer) throws {
+    /// caller decodes). Variable-length members are allocated by HDF5 with malloc — release them
+    /// with `reclaimVariableLength` once copied — or, when `allocator` is given, by the allocator,
+    /// which then owns that memory (do not call `reclaimVariableLength`).
+    public func readRows(_ rows: Range<Int>, as memoryType: HDF5Datatype, into buffer: UnsafeMutableRawBufferPointer,
+                         allocator: HDF5VariableLengthAllocator? = nil) throws {
         let d = dims
         guard !d.isEmpty else { throw invalid("a scalar dataset has no rows") }
         guard rows.lowerBound >= 0, rows.upperBound <= d[0] else {
@@ -180,7 +182,8 @@ public final class HDF5Dataset: HDF5Object {
             throw invalid("the buffer of \(buffer.count) bytes is smaller than the \(needed) bytes of \(rows.count) rows")
         }
         let start = [rows.lowerBound] + d.dropFirst().map { _ in 0 }
-        try readSelection(start: start, count: [rows.count] + d.dropFirst(), memoryType: memoryType, into: base, largeBuffer: true)
+        try readSelection(start: start, count: [rows.count] + d.dropFirst(), memoryType: memoryType, into: base,
+                          allocator: allocator)
     }
 
     /// Frees the variable-length data HDF5 allocated when `readRows` filled `buffer` with `rows` rows.
@@ -235,20 +238,31 @@ public final class HDF5Dataset: HDF5Object {
         }
     }
 
-    /// A transfer property list with a large conversion buffer, so compound reads convert many
-    /// elements per pass instead of HDF5's default 1 MiB strips.
-    private static let largeTransfer: hid_t = HDF5Library.locked {
-        let plist = H5Pcreate(mrs_h5p_dataset_xfer())
-        if plist >= 0 { H5Pset_buffer(plist, 16 << 20, nil, nil) }
-        return plist >= 0 ? plist : mrs_h5p_default()
-    }
-
+    /// Reads a block; `allocator`, if given, supplies the memory of variable-length members.
     func readSelection(start: [Int], count: [Int], memoryType: HDF5Datatype, into buffer: UnsafeMutableRawPointer,
-                       largeBuffer: Bool = false) throws {
+                       allocator: HDF5VariableLengthAllocator? = nil) throws {
         try HDF5Library.locked {
             let (fileSpace, memorySpace) = try spaces(start: start, count: count)
-            let transfer = largeBuffer ? HDF5Dataset.largeTransfer : mrs_h5p_default()
-            guard H5Dread(id, memoryType.id, memorySpace.id, fileSpace.id, transfer, buffer) >= 0 else {
+            var transfer = mrs_h5p_default()
+            if allocator != nil {
+                transfer = H5Pcreate(mrs_h5p_dataset_xfer())
+                guard transfer >= 0 else { throw failure("cannot create a transfer property list") }
+            }
+            defer { if transfer != mrs_h5p_default() { H5Pclose(transfer) } }
+            let box = allocator.map(AllocatorBox.init)
+            if let box = box {
+                let context = Unmanaged.passUnretained(box).toOpaque()
+                H5Pset_vlen_mem_manager(transfer, { size, info in
+                    guard let info = info else { return nil }
+                    return Unmanaged<AllocatorBox>.fromOpaque(info).takeUnretainedValue().allocator.allocate(byteCount: Int(size))
+                }, context, { memory, info in
+                    guard let memory = memory, let info = info else { return }
+                    Unmanaged<AllocatorBox>.fromOpaque(info).takeUnretainedValue().allocator.release(memory)
+                }, context)
+            }
+            let status = H5Dread(id, memoryType.id, memorySpace.id, fileSpace.id, transfer, buffer)
+            withExtendedLifetime(box) {}
+            guard status >= 0 else {
                 throw failure("cannot read \(describeSelection(start: start, count: count)) as \(memoryType.typeDescription)")
             }
         }
@@ -279,4 +293,20 @@ public final class HDF5Dataset: HDF5Object {
         if start.count == 1 { return "elements \(start[0])..<\(start[0] + count[0])" }
         return "the block at \(start) of size \(count)"
     }
+}
+
+/// Supplies the memory HDF5 fills with variable-length data during a read, so the data can land
+/// directly where it is finally kept (for example in NDArray storage) instead of being copied.
+/// Called with the library lock held: it must not call back into HDF5.
+public protocol HDF5VariableLengthAllocator: AnyObject {
+    /// Memory for `byteCount` bytes, or nil to make the read fail.
+    func allocate(byteCount: Int) -> UnsafeMutableRawPointer?
+    /// HDF5 no longer needs `pointer` (only on failed reads).
+    func release(_ pointer: UnsafeMutableRawPointer)
+}
+
+/// Holds the allocator for the C callbacks' context pointer.
+private final class AllocatorBox {
+    let allocator: HDF5VariableLengthAllocator
+    init(_ allocator: HDF5VariableLengthAllocator) { self.allocator = allocator }
 }

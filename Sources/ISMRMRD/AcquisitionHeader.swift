@@ -17,6 +17,12 @@ public struct EncodingCounters: Equatable, Sendable {
 
     /// All counters zero.
     public init() {}
+
+    /// The counters as a record in ISMRMRD order.
+    public var fields: HeaderValue { headerValue }
+
+    /// Counters from a record of ISMRMRD names (missing ones stay zero).
+    public init(fields: HeaderValue) throws { try self.init(headerValue: fields) }
 }
 
 extension EncodingCounters: PackedRecord {
@@ -81,12 +87,12 @@ public struct AcquisitionHeader: Equatable, Sendable {
 
     /// The header as a record in ISMRMRD field order, arrays as lists and `idx` nested. uint64
     /// fields (`flags`, `channel_mask`) carry their 64 bits in a signed int.
-    public var record: HeaderValue { fields }
+    public var fields: HeaderValue { headerValue }
 
     /// A header built from a record of ISMRMRD field names (fields not named keep their defaults).
     /// An unknown name or a value outside its C type's range is an error naming the field.
-    public init(record: HeaderValue) throws {
-        try self.init(fields: record)
+    public init(fields: HeaderValue) throws {
+        try self.init(headerValue: fields)
     }
 
     /// The ISMRMRD field names in order (`idx` is a nested record).

@@ -43,7 +43,7 @@ public indirect enum HeaderValue: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The fields of a record, in order.
-    public var fields: [Field]? {
+    public var recordFields: [Field]? {
         if case .record(let f) = self { return f }
         return nil
     }

@@ -167,7 +167,8 @@ public final class ISMRMRDFile {
     /// Acquisition `index` (negative counts from the end).
     public func acquisition(at index: Int) throws -> Acquisition {
         let i = try resolveIndex(index)
-        return try readAcquisitionBlock(i..<(i + 1)).acquisitions[0]
+        guard let a = try readAcquisitionBlock(i..<(i + 1)).first else { throw problem("acquisition \(index) could not be read") }
+        return a
     }
 
     /// The acquisitions in `range`, read in large blocks (a few HDF5 calls for the whole range).
@@ -175,12 +176,11 @@ public final class ISMRMRDFile {
         try checkRange(range)
         var out: [Acquisition] = []
         out.reserveCapacity(range.count)
-        var reader = AcquisitionBlocks(range: range)
-        while let block = reader.next() {
+        let reader = AcquisitionBlockReader(file: self, range: range)
+        while true {
             try Interrupt.check()
-            let result = try readAcquisitionBlock(block)
-            out += result.acquisitions
-            reader.record(rows: block.count, bytes: result.sampleBytes)
+            guard let block = try reader.next() else { break }
+            out += block
         }
         return out
     }

@@ -103,10 +103,10 @@ public struct ImageHeader: Equatable, Sendable {
     public init(packedBytes bytes: UnsafeRawPointer) { self.init(packed: bytes) }
 
     /// The header as a record in ISMRMRD field order.
-    public var record: HeaderValue { fields }
+    public var fields: HeaderValue { headerValue }
 
     /// A header from a record of ISMRMRD field names (missing fields keep their defaults).
-    public init(record: HeaderValue) throws { try self.init(fields: record) }
+    public init(fields: HeaderValue) throws { try self.init(headerValue: fields) }
 
     /// Throws when an array field has the wrong number of elements.
     public func validate() throws {

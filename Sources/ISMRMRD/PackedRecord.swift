@@ -163,10 +163,10 @@ struct PackedField<Root> {
     static func record<R: PackedRecord>(_ name: String, _ offset: Int, _ path: WritableKeyPath<Root, R>) -> PackedField {
         PackedField(
             name: name, offset: offset, count: 1, isArray: false, hdf5Type: R.hdf5Type,
-            value: { $0[keyPath: path].fields },
+            value: { $0[keyPath: path].headerValue },
             assign: { root, v in
                 // The nested record reports its own problems with full field paths (`idx.slice`).
-                do { root[keyPath: path] = try R(fields: v, base: root[keyPath: path], prefix: "\(name).") } catch {
+                do { root[keyPath: path] = try R(headerValue: v, base: root[keyPath: path], prefix: "\(name).") } catch {
                     return (error as? ISMRMRDError)?.message ?? "\(error)"
                 }
                 return nil
@@ -219,14 +219,14 @@ extension PackedRecord {
     }
 
     /// The fields as a record in ISMRMRD order (arrays as lists).
-    var fields: HeaderValue {
+    var headerValue: HeaderValue {
         .record(Self.layout.map { HeaderValue.Field($0.name, $0.value(self)) })
     }
 
     /// Starts from `base` and sets every field named in `fields`. Unknown names, wrong kinds and
     /// values outside their C type's range are errors naming the field (`prefix` + name, so nested
     /// records report `idx.slice`).
-    init(fields value: HeaderValue, base: Self = Self(), prefix: String = "") throws {
+    init(headerValue value: HeaderValue, base: Self = Self(), prefix: String = "") throws {
         guard case .record(let given) = value else {
             let what = prefix.isEmpty ? "expected" : "field '\(prefix.dropLast())' expects"
             throw ISMRMRDError(Self.recordName, "\(what) a record of fields, got \(value)")

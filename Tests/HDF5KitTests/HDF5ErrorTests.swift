@@ -66,10 +66,10 @@ final class HDF5ErrorTests: XCTestCase {
     func testWritingToReadOnlyFileNamesHDF5Reason() throws {
         let dir = try makeTemporaryDirectory(self)
         let p = dir.appendingPathComponent("ro.h5").path
-        do { try HDF5File(creating: p).createDataset("a", array: try NDArray([1.0, 2.0] as [Double])) }
+        do { try HDF5File(creating: p).createDataset("a", array: NDArray([1.0, 2.0] as [Double])) }
         let f = try HDF5File(path: p)
         expectError(.libraryError, ["/a", "cannot write", "(HDF5: "]) {
-            try f.openDataset("a").write(try NDArray([3.0, 4.0] as [Double]))
+            try f.openDataset("a").write(NDArray([3.0, 4.0] as [Double]))
         }
         expectError(.libraryError, ["cannot create the group", "(HDF5: "]) { _ = try f.createGroup("new") }
     }

@@ -119,7 +119,7 @@ final class HDF5RoundTripTests: XCTestCase {
             let g = try file.createGroup("g/h")
             try g.setAttribute("title", .string("a title"))
             try g.setAttribute("names", .strings(["x", "y"]))
-            try g.setAttribute("values", .array(try NDArray([1.5, 2.5, 3.5] as [Double])))
+            try g.setAttribute("values", .array(NDArray([1.5, 2.5, 3.5] as [Double])))
             try g.setAttribute("title", .string("replaced"))
         }
         let file = try HDF5File(path: p)
@@ -185,6 +185,30 @@ final class HDF5RoundTripTests: XCTestCase {
             }
             d.reclaimVariableLength(rows: 2, as: memory, buffer: raw)
         }
+        // With an allocator, the sequences land in memory it hands out (and it keeps ownership).
+        let arena = CountingAllocator()
+        try buffer.withUnsafeMutableBytes { raw in
+            try d.readRows(0..<2, as: memory, into: raw, allocator: arena)
+            let first = HDF5VariableLength.load(from: UnsafeRawPointer(raw.baseAddress! + 16))
+            XCTAssertEqual(first.count, 3)
+            XCTAssertTrue(arena.blocks.contains { $0 == first.pointer }, "the samples are in the allocator's memory")
+            XCTAssertEqual(Array(UnsafeBufferPointer(start: first.pointer!.assumingMemoryBound(to: Float.self), count: 3)), samples[0])
+        }
+        XCTAssertEqual(arena.requests, [12], "one request of 3 floats; the empty sequence needs none")
+    }
+
+    /// Hands out and remembers malloc'd blocks, freeing them at the end.
+    private final class CountingAllocator: HDF5VariableLengthAllocator {
+        var blocks: [UnsafeMutableRawPointer] = []
+        var requests: [Int] = []
+        func allocate(byteCount: Int) -> UnsafeMutableRawPointer? {
+            requests.append(byteCount)
+            let p = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 16)
+            blocks.append(p)
+            return p
+        }
+        func release(_ pointer: UnsafeMutableRawPointer) {}
+        deinit { blocks.forEach { $0.deallocate() } }
     }
 
     func testConcurrentReadsFromSeveralThreads() throws {

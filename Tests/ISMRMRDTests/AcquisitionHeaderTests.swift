@@ -117,33 +117,33 @@ final class AcquisitionHeaderTests: XCTestCase {
 
     func testRecordRoundTripAndValidation() throws {
         let h = AcquisitionHeaderTests.lectureHeader()
-        let record = h.record
-        XCTAssertEqual(record.fields?.map(\.name), AcquisitionHeader.fieldNames)
+        let record = h.fields
+        XCTAssertEqual(record.recordFields?.map(\.name), AcquisitionHeader.fieldNames)
         XCTAssertEqual(AcquisitionHeader.fieldNames, [
             "version", "flags", "measurement_uid", "scan_counter", "acquisition_time_stamp", "physiology_time_stamp",
             "number_of_samples", "available_channels", "active_channels", "channel_mask", "discard_pre", "discard_post",
             "center_sample", "encoding_space_ref", "trajectory_dimensions", "sample_time_us", "position", "read_dir",
             "phase_dir", "slice_dir", "patient_table_position", "idx", "user_int", "user_float"])
-        XCTAssertEqual(record["idx"]?.fields?.map(\.name), ["kspace_encode_step_1", "kspace_encode_step_2", "average", "slice",
+        XCTAssertEqual(record["idx"]?.recordFields?.map(\.name), ["kspace_encode_step_1", "kspace_encode_step_2", "average", "slice",
                                                             "contrast", "phase", "repetition", "set", "segment", "user"])
         XCTAssertEqual(record["sample_time_us"], .double(Double(Float(1.6))))
         XCTAssertEqual(record["position"], .list([.double(0), .double(Double(Float(-4.842615127563477))), .double(Double(Float(-75.69005584716797)))]))
-        XCTAssertEqual(try AcquisitionHeader(record: record), h)
+        XCTAssertEqual(try AcquisitionHeader(fields: record), h)
 
         // uint64 travels as its bits: bit 63 (ACQ_USER8) is a negative int and comes back unchanged.
         var u = AcquisitionHeader()
         u.set(.ACQ_USER8)
-        XCTAssertEqual(u.record["flags"], .int(Int.min))
-        XCTAssertEqual(try AcquisitionHeader(record: u.record).flags, 1 << 63)
+        XCTAssertEqual(u.fields["flags"], .int(Int.min))
+        XCTAssertEqual(try AcquisitionHeader(fields: u.fields).flags, 1 << 63)
 
         // A partial record changes only the named fields.
-        let partial = try AcquisitionHeader(record: .record([.init("idx", .record([.init("slice", .int(3))])), .init("user_int", .list((0..<8).map { .int(-$0) }))]))
+        let partial = try AcquisitionHeader(fields: .record([.init("idx", .record([.init("slice", .int(3))])), .init("user_int", .list((0..<8).map { .int(-$0) }))]))
         XCTAssertEqual(partial.idx.slice, 3)
         XCTAssertEqual(partial.user_int, [0, -1, -2, -3, -4, -5, -6, -7])
         XCTAssertEqual(partial.version, 1)
 
         func expect(_ record: HeaderValue, _ fragment: String, line: UInt = #line) {
-            XCTAssertThrowsError(try AcquisitionHeader(record: record), line: line) { error in
+            XCTAssertThrowsError(try AcquisitionHeader(fields: record), line: line) { error in
                 XCTAssertTrue("\(error)".contains(fragment), "'\(error)' lacks '\(fragment)'", line: line)
             }
         }

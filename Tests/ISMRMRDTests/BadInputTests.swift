@@ -149,8 +149,8 @@ final class BadInputTests: XCTestCase {
         a.head.number_of_samples = 4
         a.head.user_int = [1, 2]
         expectMessage([out, "acquisition 0", "user_int has 2 values, expected 8"]) { try writer.append(a) }
-        expectMessage([out, "ISMRMRD has no boolean element type"]) { try writer.appendArray(try NDArray([true, false]), name: "mask") }
-        expectMessage([out, "outside ISMRMRD's 32-bit int type"]) { try writer.appendArray(try NDArray([Int(Int32.max) + 1]), name: "big") }
+        expectMessage([out, "ISMRMRD has no boolean element type"]) { try writer.appendArray(NDArray([true, false]), name: "mask") }
+        expectMessage([out, "outside ISMRMRD's 32-bit int type"]) { try writer.appendArray(NDArray([Int(Int32.max) + 1]), name: "big") }
         try writer.appendArray(try NDArray(zeros: [2, 3], dtype: .float32), name: "f")
         expectMessage([out, "array 'f' holds float32 arrays of shape [2, 3]; cannot append 3×2 float32"]) {
             try writer.appendArray(try NDArray(zeros: [3, 2], dtype: .float32), name: "f")

@@ -50,7 +50,7 @@ final class HeaderConversionTests: XCTestCase {
         // Unknown elements are kept: records with children, lists when repeated, strings otherwise.
         XCTAssertEqual(h["vendorExtension"], .record([.init("mode", .list([.string("fast"), .string("slow")])), .init("level", .string("3"))]))
         // Fields keep document order.
-        XCTAssertEqual(h.fields?.map(\.name), ["version", "subjectInformation", "acquisitionSystemInformation", "experimentalConditions",
+        XCTAssertEqual(h.recordFields?.map(\.name), ["version", "subjectInformation", "acquisitionSystemInformation", "experimentalConditions",
                                               "encoding", "sequenceParameters", "userParameters", "vendorExtension"])
     }
 

@@ -94,7 +94,7 @@ print(json.dumps({'count': n, 'xml': xml, 'heads': heads, 'arrays': arrays, 'hea
         for (i, a) in acquisitions.enumerated() {
             let expected = heads[i]
             XCTAssertEqual(try table.header(at: i), a.head, "\(label) acquisition \(i)")
-            for field in a.head.record.fields ?? [] {
+            for field in a.head.fields.recordFields ?? [] {
                 XCTAssertTrue(headerMatches(field.value, expected[field.name]), "\(label) acquisition \(i) field \(field.name): ours \(field.value), ismrmrd-python \(expected[field.name] ?? "missing")")
             }
             XCTAssertEqual(a.head.flagNames.sorted(), (expected["flag_names"] as? [String])?.sorted(), "\(label) acquisition \(i) flags")
