@@ -19,6 +19,7 @@ public struct HDF5Error: Error, CustomStringConvertible, Equatable, Sendable {
         case libraryError
     }
 
+    /// The category of the failure.
     public let kind: Kind
     /// The file path as given by the user.
     public let file: String

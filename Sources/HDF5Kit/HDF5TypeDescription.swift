@@ -119,9 +119,11 @@ public indirect enum HDF5TypeDescription: Equatable, Sendable, CustomStringConve
 
 /// One member of a compound datatype.
 public struct HDF5CompoundMember: Equatable, Sendable {
+    /// The member name.
     public let name: String
     /// Byte offset inside the compound.
     public let offset: Int
+    /// The member's type.
     public let type: HDF5TypeDescription
 
     /// A member `name` of type `type` at byte `offset`.
@@ -134,7 +136,9 @@ public struct HDF5CompoundMember: Equatable, Sendable {
 
 /// One named value of an enumeration datatype.
 public struct HDF5EnumMember: Equatable, Sendable {
+    /// The value's name.
     public let name: String
+    /// The integer value.
     public let value: Int
 
     /// The enumeration value `name` = `value`.

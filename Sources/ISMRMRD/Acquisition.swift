@@ -4,8 +4,11 @@ import NDArray
 /// active_channels; samples fastest within a channel, as the file stores them) and the trajectory
 /// as float32 `[D, RO]` (trajectory_dimensions × number_of_samples; `[0, RO]` when there is none).
 public struct Acquisition: Sendable {
+    /// The readout header.
     public var head: AcquisitionHeader
+    /// The samples, complex64 `[RO, CHA]`.
     public var data: NDArray
+    /// The k-space trajectory, float32 `[D, RO]`.
     public var traj: NDArray
 
     /// An acquisition whose arrays must match its header's sizes.

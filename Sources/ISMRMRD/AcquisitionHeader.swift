@@ -4,15 +4,25 @@ import NDArray
 /// ISMRMRD's loop counters of one acquisition (`ISMRMRD_EncodingCounters`, 34 packed bytes).
 /// Field names are ISMRMRD's own, so scripts read `a.head.idx.kspace_encode_step_1`.
 public struct EncodingCounters: Equatable, Sendable {
+    /// Phase-encoding line (E1).
     public var kspace_encode_step_1: UInt16 = 0
+    /// Partition (E2).
     public var kspace_encode_step_2: UInt16 = 0
+    /// Average number.
     public var average: UInt16 = 0
+    /// Slice number.
     public var slice: UInt16 = 0
+    /// Contrast (echo) number.
     public var contrast: UInt16 = 0
+    /// Cardiac phase number.
     public var phase: UInt16 = 0
+    /// Repetition (dynamic) number.
     public var repetition: UInt16 = 0
+    /// Set number (e.g. flow encoding).
     public var set: UInt16 = 0
+    /// Segment number.
     public var segment: UInt16 = 0
+    /// Free counters.
     public var user: [UInt16] = Array(repeating: 0, count: 8)
 
     /// All counters zero.
@@ -46,29 +56,53 @@ extension EncodingCounters: PackedRecord {
 /// every field under its ISMRMRD name and C type. Arrays have fixed lengths (3 physiology stamps,
 /// 16 channel-mask words, 3-vectors, 8 user ints/floats).
 public struct AcquisitionHeader: Equatable, Sendable {
+    /// Format version of this struct.
     public var version: UInt16 = 1
+    /// Bit field of `AcquisitionFlag`s (flag v is bit 1 << (v − 1)).
     public var flags: UInt64 = 0
+    /// Identifier of the measurement.
     public var measurement_uid: UInt32 = 0
+    /// Running number of this readout in the measurement.
     public var scan_counter: UInt32 = 0
+    /// Scanner clock at acquisition.
     public var acquisition_time_stamp: UInt32 = 0
+    /// Physiological time stamps (ECG, breathing, …).
     public var physiology_time_stamp: [UInt32] = Array(repeating: 0, count: 3)
+    /// Samples per channel in this readout.
     public var number_of_samples: UInt16 = 0
+    /// Receive channels available.
     public var available_channels: UInt16 = 0
+    /// Receive channels stored in this readout.
     public var active_channels: UInt16 = 0
+    /// Bit mask of the active channels (1024 bits).
     public var channel_mask: [UInt64] = Array(repeating: 0, count: 16)
+    /// Samples to drop at the start of the readout.
     public var discard_pre: UInt16 = 0
+    /// Samples to drop at the end of the readout.
     public var discard_post: UInt16 = 0
+    /// Sample at the k-space centre.
     public var center_sample: UInt16 = 0
+    /// Index of the encoding space (XML `encoding`) this readout belongs to.
     public var encoding_space_ref: UInt16 = 0
+    /// Dimensions of the trajectory per sample (0: no trajectory).
     public var trajectory_dimensions: UInt16 = 0
+    /// Dwell time between samples in microseconds.
     public var sample_time_us: Float = 0
+    /// Slice centre offset from isocentre (mm).
     public var position: [Float] = [0, 0, 0]
+    /// Readout direction cosines.
     public var read_dir: [Float] = [0, 0, 0]
+    /// Phase-encoding direction cosines.
     public var phase_dir: [Float] = [0, 0, 0]
+    /// Slice direction cosines.
     public var slice_dir: [Float] = [0, 0, 0]
+    /// Table position.
     public var patient_table_position: [Float] = [0, 0, 0]
+    /// Encoding loop counters.
     public var idx = EncodingCounters()
+    /// Free integer parameters.
     public var user_int: [Int32] = Array(repeating: 0, count: 8)
+    /// Free float parameters.
     public var user_float: [Float] = Array(repeating: 0, count: 8)
 
     /// A header with version 1 and everything else zero (as `ismrmrd_init_acquisition_header`).

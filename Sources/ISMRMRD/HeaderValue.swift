@@ -10,7 +10,9 @@ public indirect enum HeaderValue: Equatable, Sendable, CustomStringConvertible {
 
     /// One named field of a record.
     public struct Field: Equatable, Sendable {
+        /// The field name.
         public var name: String
+        /// The field value.
         public var value: HeaderValue
 
         /// The field `name` with `value`.

@@ -66,31 +66,57 @@ public enum ISMRMRDImageType: UInt16, CaseIterable, Sendable {
 /// The header of one image (`ISMRMRD_ImageHeader`, 198 packed bytes), fields under their ISMRMRD
 /// names and C types.
 public struct ImageHeader: Equatable, Sendable {
+    /// Format version of this struct.
     public var version: UInt16 = 1
+    /// Element type of the data (`ISMRMRDDataType`).
     public var data_type: UInt16 = 0
+    /// Image flag bits.
     public var flags: UInt64 = 0
+    /// Identifier of the measurement.
     public var measurement_uid: UInt32 = 0
+    /// Pixels along x, y, z.
     public var matrix_size: [UInt16] = [0, 1, 1]
+    /// Field of view along x, y, z (mm).
     public var field_of_view: [Float] = [0, 0, 0]
+    /// Number of channels.
     public var channels: UInt16 = 1
+    /// Image centre offset from isocentre (mm).
     public var position: [Float] = [0, 0, 0]
+    /// Readout direction cosines.
     public var read_dir: [Float] = [0, 0, 0]
+    /// Phase-encoding direction cosines.
     public var phase_dir: [Float] = [0, 0, 0]
+    /// Slice direction cosines.
     public var slice_dir: [Float] = [0, 0, 0]
+    /// Table position.
     public var patient_table_position: [Float] = [0, 0, 0]
+    /// Average number.
     public var average: UInt16 = 0
+    /// Slice number.
     public var slice: UInt16 = 0
+    /// Contrast (echo) number.
     public var contrast: UInt16 = 0
+    /// Cardiac phase number.
     public var phase: UInt16 = 0
+    /// Repetition (dynamic) number.
     public var repetition: UInt16 = 0
+    /// Set number (e.g. flow encoding).
     public var set: UInt16 = 0
+    /// Scanner clock of the acquisition.
     public var acquisition_time_stamp: UInt32 = 0
+    /// Physiological time stamps (ECG, breathing, …).
     public var physiology_time_stamp: [UInt32] = [0, 0, 0]
+    /// Magnitude, phase, real, imaginary or complex (`ISMRMRDImageType`).
     public var image_type: UInt16 = 0
+    /// Index of the image in its series.
     public var image_index: UInt16 = 0
+    /// Series number.
     public var image_series_index: UInt16 = 0
+    /// Free integer parameters.
     public var user_int: [Int32] = Array(repeating: 0, count: 8)
+    /// Free float parameters.
     public var user_float: [Float] = Array(repeating: 0, count: 8)
+    /// Length in bytes of the meta attribute string.
     public var attribute_string_len: UInt32 = 0
 
     /// A header with version 1 and one channel (as `ismrmrd_init_image_header`).
@@ -155,8 +181,11 @@ extension ImageHeader: CustomStringConvertible {
 /// One image of an image series: header, meta attributes (ISMRMRD meta XML text) and data
 /// `[x, y, z, channels]` (matrix_size[0] fastest, as the file stores it).
 public struct ISMRMRDImage: Sendable {
+    /// The image header.
     public var head: ImageHeader
+    /// ISMRMRD meta attributes (XML text, may be empty).
     public var attributes: String
+    /// The pixels `[x, y, z, channels]`.
     public var data: NDArray
 
     /// An image; when writing, the header's data_type, matrix_size, channels and

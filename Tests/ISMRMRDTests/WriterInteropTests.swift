@@ -260,4 +260,36 @@ print(json.dumps({'count': n, 'heads': heads, 'header': header, 'images': images
         XCTAssertEqual(try file.array("ints").toArray(Int.self), ints.toArray(Int.self))
         XCTAssertEqual(try file.imageSeriesNames(), ["complex", "magnitude"])
     }
+
+    func testAppendingToAReferenceFile() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("generated.h5").path
+        try generateSheppLogan(path, ["-m", "16", "-c", "2", "-k"])
+        let before = try ISMRMRDFile(path: path).acquisitions()
+        var extra = try Acquisition(data: before[3].data, traj: before[3].traj, head: before[3].head)
+        extra.head.scan_counter = 999
+        do {
+            let writer = try ISMRMRDWriter(path: path, mode: .append)
+            try writer.append(extra)
+            try writer.appendArray(try NDArray([Float(1), 2, 3]), name: "extra")
+            try writer.appendImages([ISMRMRDImage(data: try NDArray(zeros: [4, 3], dtype: .float64))], series: "added")
+        }
+        do {
+            // Closed again before Python opens the file for writing (HDF5 locks files).
+            let file = try ISMRMRDFile(path: path)
+            XCTAssertEqual(try file.count, before.count + 1)
+            XCTAssertEqual(try file.acquisition(at: -1).head.scan_counter, 999)
+            XCTAssertEqual(try file.acquisition(at: -1).traj.toArray(Float.self), before[3].traj.toArray(Float.self))
+            XCTAssertEqual(try file.array("phantom").shape, [16, 16], "the generator's arrays are untouched")
+        }
+        let out = try runPython("""
+        import sys, ismrmrd
+        ds = ismrmrd.Dataset(sys.argv[1], 'dataset', create_if_needed=False)
+        a = ds.read_acquisition(ds.number_of_acquisitions() - 1)
+        im = ds.read_image('added', 0)
+        print(ds.number_of_acquisitions(), a.scan_counter, [float(x) for x in ds.read_array('extra', 0)], im.data.shape, im.data_type)
+        """, [path])
+        XCTAssertEqual(out.trimmingCharacters(in: .whitespacesAndNewlines),
+                       "\(before.count + 1) 999 [1.0, 2.0, 3.0] (1, 1, 3, 4) 6")
+    }
 }

@@ -10,7 +10,9 @@ public enum MarkupNode: Equatable, Sendable {
 
 /// One attribute, in document order.
 public struct MarkupAttribute: Equatable, Sendable {
+    /// The attribute name (with any namespace prefix).
     public var name: String
+    /// The value, entities decoded.
     public var value: String
 
     /// The attribute `name="value"`.
@@ -22,8 +24,11 @@ public struct MarkupAttribute: Equatable, Sendable {
 
 /// An XML element: name, attributes in order, children, and the line it started on.
 public struct MarkupElement: Equatable, Sendable {
+    /// The element name (with any namespace prefix).
     public var name: String
+    /// The attributes in document order.
     public var attributes: [MarkupAttribute]
+    /// Child nodes in document order.
     public var children: [MarkupNode]
     /// The 1-based source line of the start tag (0 for elements built in code); not compared by `==`.
     public var line: Int
@@ -73,8 +78,11 @@ public struct MarkupElement: Equatable, Sendable {
 /// A parsed document: what precedes the root (declaration, comments, processing instructions),
 /// the root element, and what follows it.
 public struct MarkupDocument: Equatable, Sendable {
+    /// Declaration, comments and processing instructions before the root.
     public var prolog: [MarkupNode]
+    /// The root element.
     public var root: MarkupElement
+    /// Comments and processing instructions after the root.
     public var epilog: [MarkupNode]
 
     /// A document with `root` and optional surrounding nodes.
@@ -87,8 +95,11 @@ public struct MarkupDocument: Equatable, Sendable {
 
 /// Malformed XML: the line and column (1-based) where the problem was found, and what it is.
 public struct XMLError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// 1-based line of the problem.
     public let line: Int
+    /// 1-based column (in bytes) of the problem.
     public let column: Int
+    /// What is wrong.
     public let message: String
 
     /// An error at `line`:`column`.
