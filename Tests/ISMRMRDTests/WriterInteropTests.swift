@@ -271,7 +271,7 @@ print(json.dumps({'count': n, 'heads': heads, 'header': header, 'images': images
         do {
             let writer = try ISMRMRDWriter(path: path, mode: .append)
             try writer.append(extra)
-            try writer.appendArray(try NDArray([Float(1), 2, 3]), name: "extra")
+            try writer.appendArray(NDArray([Float(1), 2, 3]), name: "extra")
             try writer.appendImages([ISMRMRDImage(data: try NDArray(zeros: [4, 3], dtype: .float64))], series: "added")
         }
         do {
