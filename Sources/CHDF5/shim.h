@@ -21,4 +21,12 @@ static inline hid_t mrs_h5p_link_create(void) { return H5P_LINK_CREATE; }
 static inline hid_t mrs_h5s_all(void) { return H5S_ALL; }
 static inline hsize_t mrs_h5s_unlimited(void) { return H5S_UNLIMITED; }
 static inline hid_t mrs_h5e_default(void) { return H5E_DEFAULT; }
+// H5F_ACC_* expand to H5CHECK/H5OPEN calls, which Swift cannot import as constants.
+static inline unsigned mrs_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
+static inline unsigned mrs_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }
+static inline unsigned mrs_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
+// H5T_VARIABLE is a cast expression ((size_t)-1) that Swift does not import.
+static inline size_t mrs_h5t_variable(void) { return H5T_VARIABLE; }
+// H5P_DATASET_XFER is a macro over a library global that needs H5open() first.
+static inline hid_t mrs_h5p_dataset_xfer(void) { return H5P_DATASET_XFER; }
 #endif

@@ -1,0 +1,58 @@
+import CHDF5
+import Foundation
+
+/// Process-wide access to the HDF5 C library.
+///
+/// The Debian HDF5 build is not thread-safe and keeps global state (the open-object tables and one
+/// error stack), so every call into it goes through `locked`, which holds one recursive lock. Objects
+/// of this module may therefore be used from any thread, but HDF5 work never runs in parallel.
+enum HDF5Library {
+    private static let lock = NSRecursiveLock()
+
+    /// Initialises the library once and silences its automatic error-stack printing to stderr:
+    /// errors are turned into `HDF5Error` messages instead.
+    private static let initialised: Bool = {
+        H5open()
+        H5Eset_auto2(mrs_h5e_default(), nil, nil)
+        return true
+    }()
+
+    /// Runs `body` while holding the library lock (after initialising the library).
+    static func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = initialised
+        return try body()
+    }
+
+    /// The messages on HDF5's error stack, outermost (the API call) first, then clears the stack.
+    /// Call right after a failed HDF5 call, with the lock held.
+    static func takeErrorStack() -> [String] {
+        final class Collector { var messages: [String] = [] }
+        let collector = Collector()
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        // Walking downward visits the API function first and the place the error was detected last.
+        H5Ewalk2(mrs_h5e_default(), H5E_WALK_DOWNWARD, { _, entry, data in
+            guard let entry = entry, let data = data else { return 0 }
+            let collector = Unmanaged<Collector>.fromOpaque(data).takeUnretainedValue()
+            if let desc = entry.pointee.desc {
+                let text = String(cString: desc).trimmingCharacters(in: .whitespacesAndNewlines)
+                if !text.isEmpty { collector.messages.append(text) }
+            }
+            return 0
+        }, context)
+        H5Eclear2(mrs_h5e_default())
+        withExtendedLifetime(collector) {}
+        return collector.messages
+    }
+
+    /// HDF5's innermost (most specific) reason for the last failure, if it recorded one.
+    static func takeInnermostReason() -> String? {
+        takeErrorStack().last.map(Self.tidy)
+    }
+
+    /// Shortens HDF5's reasons: drops the long tails some of them carry (time stamps, flags).
+    private static func tidy(_ reason: String) -> String {
+        reason.replacingOccurrences(of: "\n", with: " ")
+    }
+}

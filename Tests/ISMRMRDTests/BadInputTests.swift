@@ -1,0 +1,159 @@
+import Foundation
+import ISMRMRD
+import NDArray
+import XCTest
+
+/// Every kind of bad input gives one clear error naming the file and the problem.
+final class BadInputTests: XCTestCase {
+    private func expectMessage(_ fragments: [String], file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void) {
+        XCTAssertThrowsError(try body(), file: file, line: line) { error in
+            let text = "\(error)"
+            for f in fragments {
+                XCTAssertTrue(text.contains(f), "'\(text)' lacks '\(f)'", file: file, line: line)
+            }
+        }
+    }
+
+    func testMissingPathDirectoryAndNonHDF5File() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let missing = dir.appendingPathComponent("absent.h5").path
+        expectMessage([missing, "no such file"]) { _ = try ISMRMRDFile(path: missing) }
+        expectMessage([dir.path, "is a directory"]) { _ = try ISMRMRDFile(path: dir.path) }
+        let text = dir.appendingPathComponent("readme.h5").path
+        try "this is not HDF5".write(toFile: text, atomically: true, encoding: .utf8)
+        expectMessage([text, "is not an HDF5 file"]) { _ = try ISMRMRDFile(path: text) }
+    }
+
+    func testTruncatedFile() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("full.h5").path
+        try generateSheppLogan(path, ["-m", "32", "-c", "2"])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let cut = dir.appendingPathComponent("cut.h5").path
+        try bytes.prefix(bytes.count * 2 / 3).write(to: URL(fileURLWithPath: cut))
+        expectMessage([cut, "cannot open the HDF5 file", "truncated file"]) { _ = try ISMRMRDFile(path: cut) }
+    }
+
+    func testFilesWithoutGroupXMLOrData() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("odd.h5").path
+        try runPython("""
+        import sys, h5py, numpy as np
+        with h5py.File(sys.argv[1], 'w') as f:
+            f.create_dataset('other', data=np.arange(3))
+            g = f.create_group('empty')
+            g.create_dataset('something', data=np.zeros(2))
+            n = f.create_group('nodata')
+            n.create_dataset('xml', data=[b'<ismrmrdHeader/>'], dtype=h5py.string_dtype('ascii'))
+            x = f.create_group('noxml')
+            x.create_dataset('data', data=np.zeros(4))
+        """, [path])
+        expectMessage([path, "no ISMRMRD group 'dataset'", "it contains: empty, nodata, noxml, other"]) { _ = try ISMRMRDFile(path: path) }
+        expectMessage([path, "'other' is a dataset, not an ISMRMRD group"]) { _ = try ISMRMRDFile(path: path, group: "other") }
+        let empty = try ISMRMRDFile(path: path, group: "empty")
+        expectMessage([path, "group 'empty' has no 'xml' header dataset", "it contains: something"]) { _ = try empty.xml() }
+        expectMessage([path, "group 'empty' has no 'data' dataset, so no acquisitions"]) { _ = try empty.count }
+        let nodata = try ISMRMRDFile(path: path, group: "nodata")
+        XCTAssertEqual(try nodata.xml(), "<ismrmrdHeader/>")
+        expectMessage([path, "has no 'data' dataset"]) { _ = try nodata.acquisition(at: 0) }
+        let noxml = try ISMRMRDFile(path: path, group: "noxml")
+        expectMessage([path, "has no 'xml' header dataset"]) { _ = try noxml.header() }
+        expectMessage([path, "'noxml/data' is not an ISMRMRD acquisition dataset", "float64"]) { _ = try noxml.count }
+        expectMessage([path, "no array 'csm' in group 'empty'"]) { _ = try empty.array("csm") }
+        expectMessage([path, "no image series 'cpp'"]) { _ = try empty.images("cpp") }
+    }
+
+    /// A file of ours with one acquisition's header edited by h5py so the lengths no longer agree.
+    private func corrupted(_ edit: String) throws -> String {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("bad.h5").path
+        do {
+            let writer = try ISMRMRDWriter(path: path)
+            try writer.writeXML("<ismrmrdHeader/>")
+            var acquisitions: [Acquisition] = []
+            for _ in 0..<5 {
+                acquisitions.append(try Acquisition(data: try NDArray(zeros: [8, 2], dtype: .complex64)))
+            }
+            try writer.append(acquisitions)
+        }
+        try runPython("""
+        import sys, h5py
+        with h5py.File(sys.argv[1], 'r+') as f:
+            d = f['dataset/data']
+            row = d[3]
+            \(edit)
+            d[3] = row
+        """, [path])
+        return path
+    }
+
+    func testWrongDataAndTrajectoryLengths() throws {
+        let samples = try corrupted("row['head']['number_of_samples'] = 9")
+        let file = try ISMRMRDFile(path: samples)
+        XCTAssertEqual(try file.count, 5)
+        XCTAssertEqual(try file.acquisition(at: 2).data.shape, [8, 2])
+        expectMessage([samples, "acquisition 3: data holds 32 floats, but 2 × number_of_samples 9 × active_channels 2 = 36"]) {
+            _ = try file.acquisition(at: 3)
+        }
+        expectMessage([samples, "acquisition 3: data holds 32 floats"]) { _ = try file.acquisitions() }
+        expectMessage([samples, "acquisition 3"]) {
+            let stream = try file.stream()
+            while try stream.next() != nil {}
+        }
+        // The headers alone are still readable (they do not involve the samples).
+        XCTAssertEqual(try file.headers().column("number_of_samples").toArray(Int.self), [8, 8, 8, 9, 8])
+
+        let traj = try corrupted("row['head']['trajectory_dimensions'] = 2")
+        expectMessage([traj, "acquisition 3: traj holds 0 floats, but trajectory_dimensions 2 × number_of_samples 8 = 16"]) {
+            _ = try ISMRMRDFile(path: traj).acquisitions(in: 1..<5)
+        }
+    }
+
+    func testMalformedXMLHeader() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("xml.h5").path
+        try runPython("""
+        import sys, h5py
+        with h5py.File(sys.argv[1], 'w') as f:
+            f.create_dataset('dataset/xml', data=[b'<ismrmrdHeader>\\n  <encoding>\\n    <trajectory>cartesian</encoding>\\n</ismrmrdHeader>'],
+                             dtype=h5py.string_dtype('ascii'))
+        """, [path])
+        let file = try ISMRMRDFile(path: path)
+        expectMessage([path, "the XML header is malformed", "XML line 3", "</encoding> does not match <trajectory> opened on line 3"]) {
+            _ = try file.header()
+        }
+        // The writer refuses malformed XML too.
+        let out = dir.appendingPathComponent("out.h5").path
+        expectMessage([out, "refusing to write a malformed XML header", "line 1"]) {
+            try ISMRMRDWriter(path: out).writeXML("<ismrmrdHeader><a></ismrmrdHeader>")
+        }
+    }
+
+    func testIndicesOutOfRangeAndWriterValidation() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("small.h5").path
+        try generateSheppLogan(path, ["-m", "16", "-c", "2"])
+        let file = try ISMRMRDFile(path: path)
+        let n = try file.count
+        XCTAssertEqual(try file.acquisition(at: -n).head, try file.acquisition(at: 0).head)
+        expectMessage([path, "acquisition index \(n) is out of range (the file has \(n) acquisitions)"]) { _ = try file.acquisition(at: n) }
+        expectMessage([path, "acquisition index -\(n + 1) is out of range"]) { _ = try file.acquisition(at: -n - 1) }
+        expectMessage([path, "acquisitions 0..<\(n + 1) are out of range"]) { _ = try file.acquisitions(in: 0..<(n + 1)) }
+        expectMessage([path, "array index 1 is out of range ('csm' holds 1 arrays)"]) { _ = try file.array("csm", index: 1) }
+
+        let out = dir.appendingPathComponent("out.h5").path
+        let writer = try ISMRMRDWriter(path: out)
+        var a = try Acquisition(data: try NDArray(zeros: [4, 2], dtype: .complex64))
+        a.head.number_of_samples = 5
+        expectMessage([out, "acquisition 0: data is 4×2 complex64, but number_of_samples 5 × active_channels 2"]) { try writer.append(a) }
+        a.head.number_of_samples = 4
+        a.head.user_int = [1, 2]
+        expectMessage([out, "acquisition 0", "user_int has 2 values, expected 8"]) { try writer.append(a) }
+        expectMessage([out, "ISMRMRD has no boolean element type"]) { try writer.appendArray(NDArray([true, false]), name: "mask") }
+        expectMessage([out, "outside ISMRMRD's 32-bit int type"]) { try writer.appendArray(NDArray([Int(Int32.max) + 1]), name: "big") }
+        try writer.appendArray(try NDArray(zeros: [2, 3], dtype: .float32), name: "f")
+        expectMessage([out, "array 'f' holds float32 arrays of shape [2, 3]; cannot append 3×2 float32"]) {
+            try writer.appendArray(try NDArray(zeros: [3, 2], dtype: .float32), name: "f")
+        }
+    }
+}
