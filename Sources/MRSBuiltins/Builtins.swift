@@ -18,6 +18,10 @@ public enum Builtins {
         r.add(FileBuiltins.entries)
         r.addFamily(GraphicsBuiltins.family, summary: "PNG snapshots, line plots and scatter plots")
         r.add(GraphicsBuiltins.entries)
+        r.addFamily(IsmrmrdBuiltins.family, summary: "ISMRMRD raw data: datasets, acquisitions, headers, writing")
+        r.add(IsmrmrdBuiltins.entries)
+        r.addFamily(BufferBuiltins.family, summary: "selecting readouts and buffering them Gadgetron-style")
+        r.add(BufferBuiltins.entries)
         r.addFamily(FourierBuiltins.family, summary: "centred orthonormal FFTs (FFTW)")
         r.add(FourierBuiltins.entries)
         r.addFamily(CoilBuiltins.family, summary: "coil maps, coil combination, prewhitening, oversampling removal")
@@ -26,6 +30,9 @@ public enum Builtins {
         r.add(SimulationBuiltins.entries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
+        r.addFamily(IsmrmrdBuiltins.flagFamily, summary: "ISMRMRD acquisition flags (1-based numbers: flag v is bit 1 << (v − 1))")
+        r.add(IsmrmrdBuiltins.constants)
+        HeaderValues.registerFormatters()
         return r
     }
 }

@@ -34,10 +34,16 @@ public enum Display {
         }
     }
 
+    /// Custom REPL views of tagged records (an acquisition header printed as the lecture shows
+    /// it), registered by the built-ins that make them. Returning nil falls back to the default.
+    nonisolated(unsafe) public static var recordFormatters: [String: (Record) -> String?] = [:]
+
     /// The REPL's view of a value.
     public static func show(_ v: Value) -> String {
         switch v {
-        case .record(let r): return showRecord(r, indent: "")
+        case .record(let r):
+            if let kind = r.kind, let f = recordFormatters[kind], let text = f(r) { return text }
+            return showRecord(r, indent: "")
         case .array(let a): return showArray(a)
         case .handle(let h): return h.details ?? h.summary
         case .list(let l) where l.count > 100:

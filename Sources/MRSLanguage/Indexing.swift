@@ -137,7 +137,8 @@ enum Indexing {
         switch base {
         case .record(let r):
             if let v = r[name] { return v }
-            throw MRSError(.name, "record has no field '\(name)'\(suggestion(name, r.keys)) (fields: \(r.keys.joined(separator: ", ")))")
+            let what = r.path ?? "record"
+            throw MRSError(.name, "\(what) has no field '\(name)'\(suggestion(name, r.keys)) (fields: \(r.keys.joined(separator: ", ")))")
         case .handle(let h):
             if let v = try h.field(name) { return v }
             throw MRSError(.name, "\(h.typeName) has no field '\(name)'\(suggestion(name, h.fieldNames)) (fields: \(h.fieldNames.joined(separator: ", ")))")

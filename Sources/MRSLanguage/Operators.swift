@@ -257,14 +257,3 @@ extension Value {
     /// The Int inside an `.int` value (0 otherwise); used after checked arithmetic.
     var intValue: Int { if case .int(let i) = self { return i } else { return 0 } }
 }
-
-extension Scalar {
-    var asInt: Int {
-        switch self {
-        case .bool(let b): return b ? 1 : 0
-        case .int(let i): return i
-        case .float(let d): return saturatingInt(d)
-        case .complex(let c): return saturatingInt(c.re)
-        }
-    }
-}

@@ -89,12 +89,20 @@ public struct RangeValue: Equatable, Sendable {
 public struct Record {
     public private(set) var keys: [String]
     public private(set) var values: [Value]
+    /// A display kind registered with `Display.recordFormatters` (e.g. `AcquisitionHeader`,
+    /// printed as the lecture shows it). Not part of equality; kept when fields change.
+    public var kind: String?
+    /// Where the record came from (`header.encoding[0].encodingLimits`), named in error messages
+    /// about missing fields.
+    public var path: String?
 
     public init() { keys = []; values = [] }
 
-    public init(_ fields: [(String, Value)]) {
+    public init(_ fields: [(String, Value)], kind: String? = nil, path: String? = nil) {
         keys = fields.map(\.0)
         values = fields.map(\.1)
+        self.kind = kind
+        self.path = path
     }
 
     public var count: Int { keys.count }

@@ -123,6 +123,15 @@ public enum Scalar: Hashable, Sendable, CustomStringConvertible {
         default: return Complex128(asDouble, 0)
         }
     }
+    /// The value as an integer (floats truncate toward zero and saturate; NaN is 0).
+    public var asInt: Int {
+        switch self {
+        case .bool(let b): return b ? 1 : 0
+        case .int(let i): return i
+        case .float(let d): return saturatingInt(d)
+        case .complex(let c): return saturatingInt(c.re)
+        }
+    }
     public var description: String {
         switch self {
         case .bool(let b): return b ? "true" : "false"
