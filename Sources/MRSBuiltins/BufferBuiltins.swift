@@ -234,12 +234,12 @@ final class HeaderGridHandle: Handle {
         .array(try NDArray(grid.headers.map { $0.map(f) ?? 0 }, shape: grid.shape))
     }
 
-    func index(_ key: Value) throws -> Value? {
-        var idx: [Int]
-        switch key {
-        case .list(let l): idx = try l.map { v in guard case .int(let i) = v else { throw MRSError(.index, "header indices must be integers") }; return i }
-        case .int(let i): idx = [i]
-        default: return nil
+    func index(_ key: Value) throws -> Value? { try index(keys: [key]) }
+
+    func index(keys: [Value]) throws -> Value? {
+        var idx = try keys.map { v -> Int in
+            guard case .int(let i) = v else { throw MRSError(.index, "header indices must be integers ([E1, E2, N, S, SLC]), got \(v.typeDescription)") }
+            return i
         }
         while idx.count < grid.shape.count { idx.append(0) }
         guard let h = try grid.header(at: idx) else { return Value.none }

@@ -106,8 +106,16 @@ enum Indexing {
             default: throw MRSError(.index, "range indices must be integers or slices")
             }
         case .handle(let h):
+            if keys.count > 1 {
+                let values = try keys.map { k -> Value in
+                    guard case .value(let v) = k else { throw MRSError(.index, "a \(h.typeName) cannot be sliced along several axes") }
+                    return v
+                }
+                if let v = try h.index(keys: values) { return v }
+                throw MRSError(.index, "a \(h.typeName) cannot be indexed")
+            }
             var key: Value
-            switch try single(keys, h.typeName) {
+            switch keys[0] {
             case .value(let v): key = v
             case .slice(let a, let b, let c):
                 guard let n = h.length else { throw MRSError(.index, "a \(h.typeName) cannot be sliced") }

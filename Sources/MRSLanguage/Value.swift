@@ -149,6 +149,8 @@ public protocol Handle: AnyObject {
     var length: Int? { get }
     /// `x[key]`, or nil if the handle cannot be indexed.
     func index(_ key: Value) throws -> Value?
+    /// `x[k1, k2, …]` with several keys; by default only one key is accepted.
+    func index(keys: [Value]) throws -> Value?
     /// A stream of items for `for … in x`, or nil if not iterable.
     func makeIterator() throws -> ValueIterator?
     /// One-line description for display.
@@ -162,6 +164,12 @@ extension Handle {
     public func field(_ name: String) throws -> Value? { nil }
     public var length: Int? { nil }
     public func index(_ key: Value) throws -> Value? { nil }
+    public func index(keys: [Value]) throws -> Value? {
+        guard keys.count == 1 else {
+            throw MRSError(.index, "a \(typeName) takes one index, got \(keys.count)")
+        }
+        return try index(keys[0])
+    }
     public func makeIterator() throws -> ValueIterator? { nil }
     public var details: String? { nil }
 }
