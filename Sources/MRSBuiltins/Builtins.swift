@@ -24,6 +24,7 @@ public enum Builtins {
         r.add(CoilBuiltins.entries)
         r.addFamily(SimulationBuiltins.family, summary: "phantoms, coil sensitivities and simulated acquisitions")
         r.add(SimulationBuiltins.entries)
+        r.add(AcquisitionSimulationBuiltins.entries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
         return r
