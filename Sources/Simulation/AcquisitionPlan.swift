@@ -97,11 +97,12 @@ public struct AcquisitionPlan: Sendable {
         let centre = lines / 2
         let R = o.acceleration
         /// Lines the undersampling pattern samples in repetition `rep` (the centre line always,
-        /// shifted by one per repetition for interleaved calibration).
-        func pattern(_ rep: Int) -> [Int] {
-            let shift = o.calibrationMode == .interleaved ? rep % R : 0
-            return (0..<lines).filter { (($0 - centre - shift) % R + R) % R == 0 }
+        /// shifted by one per repetition for interleaved calibration), as a list and a set.
+        let patterns: [(list: [Int], set: Set<Int>)] = (0..<(o.calibrationMode == .interleaved ? R : 1)).map { shift in
+            let list = (0..<lines).filter { (($0 - centre - shift) % R + R) % R == 0 }
+            return (list, Set(list))
         }
+        func pattern(_ rep: Int) -> (list: [Int], set: Set<Int>) { patterns[rep % patterns.count] }
         let calibration: Set<Int> = {
             guard o.calibrationLines > 0 else { return [] }
             let first = Swift.max(0, centre - o.calibrationLines / 2)
@@ -111,7 +112,27 @@ public struct AcquisitionPlan: Sendable {
         let embedded = o.calibrationMode == .embedded && !calibration.isEmpty
         let separate = o.calibrationMode == .separate && !calibration.isEmpty
         let order = AcquisitionPlan.sliceOrder(slices, o.sliceOrder)
-        imagingLinesPerSlice = embedded ? Set(pattern(0)).union(calibration).count : pattern(0).count
+        imagingLinesPerSlice = embedded ? pattern(0).set.union(calibration).count : pattern(0).list.count
+
+        // Refuse before planning: sizes that cannot fit in memory, EPI timing that cannot happen.
+        let perSlice = imagingLinesPerSlice + (o.ordering == .epi ? o.navigators : 0)
+        let total = Double(o.repetitions) * Double(slices) * Double(perSlice) + Double(slices) * Double(calibration.count + o.navigators)
+        guard total <= 10_000_000 else {
+            throw ArrayError(op, "\(Int(total)) readouts are too many to simulate (at most 10 million)")
+        }
+        if o.ordering == .epi {
+            // Lines before the centre line's echo, navigators before them, and one echo spacing after excitation.
+            let before = Swift.max(pattern(0).list.firstIndex(where: { $0 >= centre }) ?? 0, separate ? centre - (calibration.min() ?? centre) : 0)
+            let needTE = Double(before + o.navigators + 1) * t.echoSpacing_ms
+            guard t.TE_ms >= needTE else {
+                throw ArrayError(op, "TE \(t.TE_ms) ms is too short for \(before) echoes and \(o.navigators) navigators before the centre line at \(t.echoSpacing_ms) ms echo spacing (needs at least \(needTE) ms)")
+            }
+            let slot = t.TR_ms / Double(slices)
+            let trainEnd = t.TE_ms + Double(o.navigators + Swift.max(imagingLinesPerSlice, calibration.count)) * t.echoSpacing_ms
+            guard slot >= trainEnd else {
+                throw ArrayError(op, "TR \(t.TR_ms) ms leaves \(slot) ms per slice, too short for an echo train ending \(trainEnd) ms after excitation")
+            }
+        }
 
         var out: [PlannedReadout] = []
         func add(_ kind: PlannedReadout.Kind, line: Int, slice: Int, rep: Int, reversed: Bool, flags: [AcquisitionFlag], time: Double) {
@@ -136,7 +157,7 @@ public struct AcquisitionPlan: Sendable {
                 if calibrationBlock { return calibrationFlag }
                 var f: [AcquisitionFlag] = []
                 if embedded && calibration.contains(line) {
-                    f.append(pattern(rep).contains(line) ? .ACQ_IS_PARALLEL_CALIBRATION_AND_IMAGING : .ACQ_IS_PARALLEL_CALIBRATION)
+                    f.append(pattern(rep).set.contains(line) ? .ACQ_IS_PARALLEL_CALIBRATION_AND_IMAGING : .ACQ_IS_PARALLEL_CALIBRATION)
                 }
                 if k == 0 { f += [.ACQ_FIRST_IN_ENCODE_STEP1, .ACQ_FIRST_IN_SLICE] }
                 if k == lineList.count - 1 { f += [.ACQ_LAST_IN_ENCODE_STEP1, .ACQ_LAST_IN_SLICE] }
@@ -160,7 +181,7 @@ public struct AcquisitionPlan: Sendable {
                 }
             case .cartesian:
                 for (k, line) in lineList.enumerated() {
-                    let kind: PlannedReadout.Kind = calibrationBlock || (embedded && calibration.contains(line) && !pattern(rep).contains(line)) ? .calibration : .imaging
+                    let kind: PlannedReadout.Kind = calibrationBlock || (embedded && calibration.contains(line) && !pattern(rep).set.contains(line)) ? .calibration : .imaging
                     add(kind, line: line, slice: s, rep: rep, reversed: false, flags: lineFlags(k, line),
                         time: start + Double(k) * t.TR_ms + t.TE_ms)
                 }
@@ -181,7 +202,7 @@ public struct AcquisitionPlan: Sendable {
             if o.ordering == .epi { clock = t.TR_ms }
         }
         for rep in 0..<o.repetitions {
-            let lineList = embedded ? Set(pattern(rep)).union(calibration).sorted() : pattern(rep)
+            let lineList = embedded ? pattern(rep).set.union(calibration).sorted() : pattern(rep).list
             let repStart = clock
             for (k, s) in order.enumerated() {
                 acquireSlice(s, rep: rep, lineList: lineList, calibrationBlock: false, start: clock,
@@ -192,20 +213,6 @@ public struct AcquisitionPlan: Sendable {
         }
         if !out.isEmpty { out[out.count - 1].flags |= AcquisitionFlag.ACQ_LAST_IN_MEASUREMENT.bit }
 
-        if o.ordering == .epi {
-            let firstNav = o.navigators
-            let longest = o.navigators + Swift.max(imagingLinesPerSlice, calibration.count)
-            let centreIndex = pattern(0).firstIndex(where: { $0 >= centre }) ?? 0
-            let needTE = Double(centreIndex + firstNav + 1) * t.echoSpacing_ms
-            guard t.TE_ms >= needTE else {
-                throw ArrayError(op, "TE \(t.TE_ms) ms is too short for \(centreIndex) echoes and \(firstNav) navigators before the centre line at \(t.echoSpacing_ms) ms echo spacing (needs at least \(needTE) ms)")
-            }
-            let slot = t.TR_ms / Double(slices)
-            let trainEnd = t.TE_ms + Double(longest) * t.echoSpacing_ms
-            guard slot >= trainEnd else {
-                throw ArrayError(op, "TR \(t.TR_ms) ms leaves \(slot) ms per slice, too short for an echo train ending \(trainEnd) ms after excitation")
-            }
-        }
         readouts = out
     }
 

@@ -208,6 +208,26 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
         }
     }
 
+    /// The reference library's own recon (ismrmrd_recon_cartesian_2d: place lines by counter,
+    /// unscaled inverse FFT, crop the oversampling, root-sum-of-squares) agrees with our ground truth.
+    func testReferenceReconMatchesTheGroundTruth() throws {
+        let dir = try temporaryDirectory(self)
+        let path = dir.appendingPathComponent("single.h5").path
+        let object = try workshopObject(n: 32, slices: 1, coils: 4)
+        var o = AcquisitionOptions()
+        o.noise = 0.001
+        _ = try write(object, o, to: path)
+        try runProgram("ismrmrd_recon_cartesian_2d", [path], needs: "ismrmrd_recon_cartesian_2d (Debian ismrmrd-tools)")
+        let file = try ISMRMRDFile(path: path)
+        let image = try file.image("cpp", index: 0).data.astype(.complex64).reshaped([32, 32])
+        let rss = try file.array("coil_images").rss(axes: [2]).reshaped([32, 32])
+        // Its FFT is unscaled: √(64 × 32) times our orthonormal one.
+        let scale = try NDArray(scalar: .float((64.0 * 32).squareRoot()), dtype: .complex64)
+        let (rms, peak) = try rmsDifference(image, try rss.astype(.complex64) * scale)
+        XCTAssertLessThan(rms, 0.01 * peak, "reference recon differs from rss(coil_images) beyond the noise")
+        XCTAssertGreaterThan(peak, 10)
+    }
+
     func testNoiseFreeReconIsExact() throws {
         let dir = try temporaryDirectory(self)
         let path = dir.appendingPathComponent("clean.h5").path
