@@ -28,6 +28,7 @@ public enum Builtins {
         r.add(CoilBuiltins.entries)
         r.addFamily(SimulationBuiltins.family, summary: "phantoms, coil sensitivities and simulated acquisitions")
         r.add(SimulationBuiltins.entries)
+        r.add(AcquisitionSimulationBuiltins.entries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
         r.addFamily(IsmrmrdBuiltins.flagFamily, summary: "ISMRMRD acquisition flags (1-based numbers: flag v is bit 1 << (v − 1))")

@@ -1,0 +1,134 @@
+import Foundation
+import Fourier
+import ISMRMRD
+import NDArray
+import Simulation
+import XCTest
+
+/// A fresh temporary directory, removed when the test ends.
+func temporaryDirectory(_ testCase: XCTestCase) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mrs-simulation-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
+
+/// The package root (three levels above this file).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Runs a program found on PATH (or given by path) and returns its standard output. A missing
+/// program or a failure fails the test with its stderr: peers are required, not optional.
+@discardableResult
+func runProgram(_ program: String, _ arguments: [String], needs: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
+    process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Drain stderr on another thread so a chatty program cannot block on a full pipe.
+    final class Box: @unchecked Sendable { var data = Data() }
+    let errors = Box()
+    let done = DispatchGroup()
+    done.enter()
+    DispatchQueue.global().async { errors.data = err.fileHandleForReading.readDataToEndOfFile(); done.leave() }
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    done.wait()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        let message = "\(program) failed (status \(process.terminationStatus)); \(needs) is required:\n\(String(decoding: errors.data, as: UTF8.self))\n\(String(decoding: output, as: UTF8.self).suffix(2000))"
+        XCTFail(message, file: file, line: line)
+        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: message])
+    }
+    return String(decoding: output, as: UTF8.self)
+}
+
+/// Runs a Python script (python3 with numpy and ismrmrd-python) and parses the JSON it prints.
+func python(_ script: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+    let text = try runProgram("python3", ["-c", script] + arguments, needs: "python3 with numpy, h5py and ismrmrd (pip install h5py ismrmrd)", file: file, line: line)
+    guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+        throw CocoaError(.coderReadCorrupt, userInfo: [NSLocalizedDescriptionKey: "python printed no JSON object: \(text.prefix(500))"])
+    }
+    return object
+}
+
+/// Validates a file's XML header against the ISMRMRD schema with xmllint.
+func validateAgainstSchema(_ path: String, in directory: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+    let xml = try ISMRMRDFile(path: path).xml()
+    let xmlPath = directory.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent + ".xml").path
+    try xml.write(toFile: xmlPath, atomically: true, encoding: .utf8)
+    try runProgram("xmllint", ["--noout", "--schema", "/usr/share/ismrmrd/schema/ismrmrd.xsd", xmlPath],
+            needs: "xmllint with the ISMRMRD schema (Debian libxml2-utils and ismrmrd-schema)", file: file, line: line)
+}
+
+/// Brain phantom [n, n, slices] times 3-D coil maps [n, n, coils, slices]: what the workshop
+/// scripts simulate, at any size.
+func workshopObject(n: Int, slices: Int, coils: Int) throws -> (phantom: NDArray, csm: NDArray, coilImages: NDArray) {
+    let zs = (0..<slices).map { -0.5 + Double($0) / Double(Swift.max(slices - 1, 1)) }
+    let phantom = try Phantoms.brain(n, n, zs: zs).reshaped([n, n, slices])
+    let csm = try CoilSensitivities.loops(n, n, nz: slices, coils: coils, rings: 2).permuted([0, 1, 3, 2]).contiguous()
+    let images = try phantom.reshaped([n, n, 1, slices]) * csm
+    return (phantom, csm, images)
+}
+
+/// The acquisitions of a file sorted into k-space per repetition, read back with ISMRMRDFile:
+/// readouts placed by their counters, reversed ones flipped back, calibration-only readouts,
+/// navigators and noise left out. Returns [RO, E1, CHA, SLC] per repetition.
+func kSpaceFromFile(_ path: String) throws -> [NDArray] {
+    let f = try ISMRMRDFile(path: path)
+    let acquisitions = try f.acquisitions()
+    let header = try f.header()
+    guard let ro = header.value(at: "encoding.0.encodedSpace.matrixSize.x")?.intValue,
+          let e1 = header.value(at: "encoding.0.encodedSpace.matrixSize.y")?.intValue,
+          let reps = header.value(at: "encoding.0.encodingLimits.repetition.maximum")?.intValue else {
+        throw ISMRMRDError(path, "header lacks the encoded matrix or repetition limit")
+    }
+    let imaging = acquisitions.filter {
+        !$0.head.isSet(.ACQ_IS_NOISE_MEASUREMENT) && !$0.head.isSet(.ACQ_IS_PHASECORR_DATA) && !$0.head.isSet(.ACQ_IS_PARALLEL_CALIBRATION)
+    }
+    // The data's own counters give the number of slices (the header may not).
+    let slices = (imaging.map { Int($0.head.idx.slice) }.max() ?? 0) + 1
+    let channels = Int(imaging.first?.head.active_channels ?? 1)
+    var out = try (0...reps).map { _ in try NDArray(zeros: [ro, e1, channels, slices], dtype: .complex64) }
+    for a in imaging {
+        let data = a.head.isSet(.ACQ_IS_REVERSE) ? try a.data.flipped([0]) : a.data
+        try out[Int(a.head.idx.repetition)].set([.all, .int(Int(a.head.idx.kspace_encode_step_1)), .all, .int(Int(a.head.idx.slice))], to: data)
+    }
+    return out
+}
+
+/// Fully sampled reconstruction: inverse FFT of k-space, readout oversampling removed by
+/// cropping the readout in image space to `reconX`.
+func reconstruct(_ kspace: NDArray, reconX: Int) throws -> NDArray {
+    try ifft(kspace, axes: [0, 1]).centerResized([reconX, -1, -1, -1])
+}
+
+/// Root-mean-square of |a − b| and the largest |b|.
+func rmsDifference(_ a: NDArray, _ b: NDArray) throws -> (rms: Double, peak: Double) {
+    let x = a.contiguous().toArray(Complex64.self), y = b.contiguous().toArray(Complex64.self)
+    XCTAssertEqual(x.count, y.count)
+    var s = 0.0, peak = 0.0
+    for (u, v) in zip(x, y) {
+        s += Double((u - v).lengthSquared)
+        peak = Swift.max(peak, Double(v.lengthSquared))
+    }
+    return ((s / Double(Swift.max(x.count, 1))).squareRoot(), peak.squareRoot())
+}
+
+/// Byte offsets where two files differ, outside HDF5 object-modification-time fields (message
+/// type 0x0012: 2-byte type, 2-byte size 8, flags, 3 reserved, version 1, 3 reserved, then the
+/// 32-bit time). HDF5 records when each object was written unless told not to, so two runs in
+/// different seconds differ there and nowhere else.
+func differencesOutsideTimestamps(_ a: String, _ b: String) throws -> [Int] {
+    let x = [UInt8](try Data(contentsOf: URL(fileURLWithPath: a))), y = [UInt8](try Data(contentsOf: URL(fileURLWithPath: b)))
+    guard x.count == y.count else { return [Swift.min(x.count, y.count)] }
+    func inTimeField(_ i: Int) -> Bool {
+        for start in Swift.max(0, i - 15)...Swift.max(0, i - 12) where start + 16 <= x.count {
+            let m = start
+            if x[m] == 0x12, x[m + 1] == 0, x[m + 2] == 8, x[m + 3] == 0, x[m + 8] == 1, i >= m + 12, i < m + 16 { return true }
+        }
+        return false
+    }
+    return (0..<x.count).filter { x[$0] != y[$0] && !inTimeField($0) }
+}
