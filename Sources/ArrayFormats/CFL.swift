@@ -42,7 +42,7 @@ public enum CFL {
         let source = FileRegionSource(file: dataFile, start: 0, end: dataFile.size, label: dataFile.path)
         let type = try NPYElementType(descriptor: "<c8")
         try ElementDecoding.read(count, of: type, from: source,
-                                 into: UnsafeMutableRawPointer(array.basePointer(as: UInt8.self)), operation: "load")
+                                 into: array.rawBasePointer, operation: "load")
         return array
     }
 

@@ -45,7 +45,7 @@ public enum NPY {
         let array = try NDArray(uninitialized: fileShape, dtype: header.type.target, operation: operation)
         if count > 0 {
             try ElementDecoding.read(count, of: header.type, from: source,
-                                     into: UnsafeMutableRawPointer(array.basePointer(as: UInt8.self)), operation: operation)
+                                     into: array.rawBasePointer, operation: operation)
         }
         guard cOrder else { return array }
         return try array.permuted(Array((0..<fileShape.count).reversed())).copy()
@@ -67,7 +67,7 @@ public enum NPY {
     static func writeElements(_ array: NDArray, into sink: ByteSink, operation: String) throws {
         let data = array.contiguous()
         try withExtendedLifetime(data) {
-            let base = UnsafeRawPointer(data.basePointer(as: UInt8.self))
+            let base = UnsafeRawPointer(data.rawBasePointer)
             var done = 0
             while done < data.byteCount {
                 let n = Swift.min(data.byteCount - done, ioChunkBytes)

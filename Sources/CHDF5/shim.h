@@ -29,4 +29,5 @@ static inline unsigned mrs_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline size_t mrs_h5t_variable(void) { return H5T_VARIABLE; }
 // H5P_DATASET_XFER is a macro over a library global that needs H5open() first.
 static inline hid_t mrs_h5p_dataset_xfer(void) { return H5P_DATASET_XFER; }
+static inline hid_t mrs_h5p_group_create(void) { return H5P_GROUP_CREATE; }
 #endif

@@ -67,7 +67,7 @@ extension HDF5Object {
             let out = try NDArray(uninitialized: dims.reversed(), dtype: dtype, operation: "attribute")
             if out.count > 0 {
                 let memoryType = try HDF5Datatype(HDF5ArrayTypes.memoryType(for: dtype, matching: stored))
-                guard H5Aread(attribute, memoryType.id, out.basePointer(as: UInt8.self)) >= 0 else {
+                guard H5Aread(attribute, memoryType.id, out.rawBasePointer) >= 0 else {
                     throw failure("cannot read the attribute '\(name)'")
                 }
             }
@@ -103,7 +103,7 @@ extension HDF5Object {
                 status = list.isEmpty ? 0 : HDF5Strings.withCStrings(list) { H5Awrite(attribute, fileType.id, $0) }
             case .array(let array):
                 let contiguous = array.contiguous()
-                status = array.count == 0 ? 0 : H5Awrite(attribute, fileType.id, contiguous.basePointer(as: UInt8.self))
+                status = array.count == 0 ? 0 : H5Awrite(attribute, fileType.id, contiguous.rawBasePointer)
                 withExtendedLifetime(contiguous) {}
             }
             guard status >= 0 else { throw failure("cannot write the attribute '\(name)'") }

@@ -97,7 +97,7 @@ public final class HDF5Dataset: HDF5Object {
         }
         if out.count == 0 { return out }
         let memoryType = try HDF5Datatype(HDF5ArrayTypes.memoryType(for: dtype, matching: stored))
-        try readSelection(start: start, count: count, memoryType: memoryType, into: UnsafeMutableRawPointer(out.basePointer(as: UInt8.self)))
+        try readSelection(start: start, count: count, memoryType: memoryType, into: out.rawBasePointer)
         return out
     }
 
@@ -126,7 +126,7 @@ public final class HDF5Dataset: HDF5Object {
         let memoryType = try HDF5Datatype(HDF5ArrayTypes.memoryType(for: array.dtype, matching: storedType))
         let contiguous = array.contiguous()
         try writeSelection(start: start, count: count, memoryType: memoryType,
-                           from: UnsafeRawPointer(contiguous.basePointer(as: UInt8.self)))
+                           from: UnsafeRawPointer(contiguous.rawBasePointer))
         withExtendedLifetime(contiguous) {}
     }
 

@@ -92,7 +92,11 @@ public class HDF5Group: HDF5Object {
             let lcpl = H5Pcreate(mrs_h5p_link_create())
             defer { if lcpl >= 0 { H5Pclose(lcpl) } }
             H5Pset_create_intermediate_group(lcpl, 1)
-            let g = H5Gcreate2(id, name, lcpl, mrs_h5p_default(), mrs_h5p_default())
+            // No modification times in object headers: the same content gives the same bytes.
+            let gcpl = H5Pcreate(mrs_h5p_group_create())
+            defer { if gcpl >= 0 { H5Pclose(gcpl) } }
+            H5Pset_obj_track_times(gcpl, false)
+            let g = H5Gcreate2(id, name, lcpl, gcpl, mrs_h5p_default())
             guard g >= 0 else { throw failure("cannot create the group", object: childPath(name)) }
             return HDF5Group(id: g, kind: .group, fileName: fileName, path: childPath(name))
         }
@@ -151,6 +155,8 @@ public class HDF5Group: HDF5Object {
             let space = try HDF5Dataspace(dims: dims, maxDims: maxDims)
             let dcpl = H5Pcreate(mrs_h5p_dataset_create())
             defer { if dcpl >= 0 { H5Pclose(dcpl) } }
+            // No modification times in object headers: the same content gives the same bytes.
+            H5Pset_obj_track_times(dcpl, false)
             if let chunk = chunk {
                 let c = chunk.map { hsize_t($0) }
                 guard H5Pset_chunk(dcpl, Int32(c.count), c) >= 0 else { throw failure("cannot set chunk dimensions \(chunk)", object: object) }

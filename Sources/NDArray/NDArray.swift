@@ -109,11 +109,16 @@ public struct NDArray: @unchecked Sendable {
         return out
     }
 
-    /// Typed pointer to element [0, 0, …] (may be used with this array's strides).
+    /// Typed pointer to element [0, 0, …] (may be used with this array's strides). `T` must be
+    /// the element type: the offset counts elements. For bytes use `rawBasePointer`.
     @inlinable
     public func basePointer<T>(as type: T.Type) -> UnsafeMutablePointer<T> {
-        storage.pointer.assumingMemoryBound(to: T.self) + offset
+        assert(MemoryLayout<T>.stride == dtype.byteSize, "basePointer(as: \(T.self)) on a \(dtype) array")
+        return storage.pointer.assumingMemoryBound(to: T.self) + offset
     }
+
+    /// Untyped pointer to the bytes of element [0, 0, …].
+    public var rawBasePointer: UnsafeMutableRawPointer { storage.pointer + offset * dtype.byteSize }
 
     /// Calls `body` with the elements in column-major order (copying a strided view first).
     public func withUnsafeBufferPointer<T: NDElement, R>(as type: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {

@@ -66,7 +66,7 @@ final class NPYTests: XCTestCase {
         try writeBytes(handMadeNPY("{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }", [0, 1, 2, 255]), to: path)
         let a = try NPY.read(path)
         XCTAssertEqual(a.dtype, .bool)
-        let raw = (0..<4).map { a.basePointer(as: UInt8.self)[$0] }
+        let raw = (0..<4).map { a.rawBasePointer.load(fromByteOffset: $0, as: UInt8.self) }
         XCTAssertEqual(raw, [0, 1, 1, 1])
         XCTAssertEqual(a.toArray(Bool.self), [false, true, true, true])
     }
@@ -177,5 +177,21 @@ final class NPYTests: XCTestCase {
         assertError([dir + "/none.npy", "cannot open"]) { _ = try NPY.read(dir + "/none.npy") }
         assertError([dir, "not a regular file"]) { _ = try NPY.read(dir) }
         assertError(["/nonexistent-dir/x.npy", "cannot create"]) { try NPY.write(NDArray([1.0]), to: "/nonexistent-dir/x.npy") }
+    }
+}
+
+/// A contiguous slice that does not start at element 0 is saved from its own first element.
+final class SliceSavingTests: XCTestCase {
+    func testSavingAnOffsetSlice() throws {
+        let x = try NDArray(Array(0..<12), shape: [4, 3])
+        let column = try x.get([.all, .int(1)])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("slice-\(UUID().uuidString).npy").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try NPY.write(column, to: path)
+        XCTAssertEqual(try NPY.read(path).toArray(Int.self), [4, 5, 6, 7])
+        let cfl = path.replacingOccurrences(of: ".npy", with: ".cfl")
+        defer { try? FileManager.default.removeItem(atPath: cfl); try? FileManager.default.removeItem(atPath: cfl.replacingOccurrences(of: ".cfl", with: ".hdr")) }
+        try CFL.write(column, to: cfl)
+        XCTAssertEqual(try CFL.read(cfl).toArray(Complex64.self).map(\.re), [4, 5, 6, 7])
     }
 }

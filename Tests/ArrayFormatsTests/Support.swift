@@ -83,7 +83,7 @@ func assertIdentical(_ a: NDArray, _ b: NDArray, _ message: String = "", file: S
     XCTAssertEqual(a.shape, b.shape, "shape \(message)", file: file, line: line)
     guard a.dtype == b.dtype, a.shape == b.shape else { return }
     let x = a.contiguous(), y = b.contiguous()
-    let same = memcmp(x.basePointer(as: UInt8.self), y.basePointer(as: UInt8.self), x.byteCount) == 0
+    let same = memcmp(x.rawBasePointer, y.rawBasePointer, x.byteCount) == 0
     XCTAssertTrue(same, "elements differ \(message): \(x.toArray(Double.self).prefix(8)) vs \(y.toArray(Double.self).prefix(8))", file: file, line: line)
 }
 

@@ -116,19 +116,4 @@ func rmsDifference(_ a: NDArray, _ b: NDArray) throws -> (rms: Double, peak: Dou
     return ((s / Double(Swift.max(x.count, 1))).squareRoot(), peak.squareRoot())
 }
 
-/// Byte offsets where two files differ, outside HDF5 object-modification-time fields (message
-/// type 0x0012: 2-byte type, 2-byte size 8, flags, 3 reserved, version 1, 3 reserved, then the
-/// 32-bit time). HDF5 records when each object was written unless told not to, so two runs in
-/// different seconds differ there and nowhere else.
-func differencesOutsideTimestamps(_ a: String, _ b: String) throws -> [Int] {
-    let x = [UInt8](try Data(contentsOf: URL(fileURLWithPath: a))), y = [UInt8](try Data(contentsOf: URL(fileURLWithPath: b)))
-    guard x.count == y.count else { return [Swift.min(x.count, y.count)] }
-    func inTimeField(_ i: Int) -> Bool {
-        for start in Swift.max(0, i - 15)...Swift.max(0, i - 12) where start + 16 <= x.count {
-            let m = start
-            if x[m] == 0x12, x[m + 1] == 0, x[m + 2] == 8, x[m + 3] == 0, x[m + 8] == 1, i >= m + 12, i < m + 16 { return true }
-        }
-        return false
-    }
-    return (0..<x.count).filter { x[$0] != y[$0] && !inTimeField($0) }
-}
+
