@@ -194,6 +194,9 @@ public enum Snapshot {
         if case .named(let names) = labels, names.count != extra.count {
             throw GraphicsError(operation, "\(names.count) tile label name(s) given for \(extra.count) extra dimension(s) (shape \(Shape.text(shape)))")
         }
+        if case .captions(let captions) = labels, captions.count != layout.tileCount {
+            throw GraphicsError(operation, "\(captions.count) caption(s) given for \(layout.tileCount) tile(s) (shape \(Shape.text(shape)))")
+        }
         for k in 0..<layout.tileCount {
             if k % 256 == 0 { try Interrupt.check() }
             var rest = k
@@ -207,6 +210,7 @@ public enum Snapshot {
             case .none: return
             case .indices: text = indices.map(String.init).joined(separator: ",")
             case .named(let names): text = zip(names, indices).map { "\($0) \($1)" }.joined(separator: " ")
+            case .captions(let captions): text = captions[k]
             }
             let origin = layout.tileOrigin(k)
             raster.drawOutlinedText(text, x: origin.x + 2, y: origin.y + 2, color: .white, outline: .black)

@@ -7,6 +7,8 @@ public enum TileLabels: Sendable, Equatable {
     /// One name per extra dimension (dimension 2 onwards): `["slc"]` gives `slc 3`,
     /// `["cha", "slc"]` gives `cha 1 slc 2`.
     case named([String])
+    /// One caption per tile, in tile order (`["R = 1", "R = 2"]`).
+    case captions([String])
 }
 
 /// Options of `Snapshot.render`/`Snapshot.write`; the language's `snapshot(x, path, …)`

@@ -40,14 +40,14 @@ enum GraphicsBuiltins {
     }
 
     static let entries: [BuiltinEntry] = [
-        BuiltinEntry("snapshot(x, path, mode=\"magnitude\", scale=\"auto\", window=none, percentile=99.5, colormap=none, transpose=false, flipx=false, flipy=false, zoom=1, columns=none, gap=0, labels=none, legend=false, title=none, verbose=false)",
+        BuiltinEntry("snapshot(x, path, mode=\"magnitude\", scale=\"auto\", window=none, percentile=99.5, colormap=none, transpose=false, flipx=false, flipy=false, zoom=1, columns=none, gap=0, labels=none, captions=none, legend=false, title=none, verbose=false)",
                      family: family,
                      summary: "Write an array as an 8-bit PNG (magnitude by default) and return the path; extra dimensions are tiled as a montage.",
                      description: """
                      Orientation: dimension 0 runs left to right, dimension 1 top to bottom (so an object taller in y looks taller); transpose/flipx/flipy change that. \
                      mode: magnitude, phase, real, imag, or complex (hue = phase, brightness = magnitude). \
                      scale: "auto" (0 to the 99.5th percentile of |x|; symmetric for real/imag; −π…π for phase), "minmax", "percentile" (with percentile=), or [floor, ceiling]; window=[level, width] sets a radiology window. \
-                     colormap: gray, lumen (perceptual), diverging, cyclic. Dimensions beyond the first two (slices, coils, repetitions) become tiles, left to right then down; labels=true numbers them, labels="slc" names them. \
+                     colormap: gray, lumen (perceptual), diverging, cyclic. Dimensions beyond the first two (slices, coils, repetitions) become tiles, left to right then down; labels=true numbers them, labels="slc" names them ("slc 3"), captions=[…] gives one caption per tile. \
                      legend=true adds a colour bar (a phase wheel in phase/complex modes). verbose=true prints what was written and the window used.
                      """,
                      example: "snapshot(img, \"slice0.png\")\nsnapshot(coil_imgs, \"coils.png\", labels=\"coil\", zoom=2)\nsnapshot(img, \"phase.png\", mode=\"complex\", legend=true)") { a in
@@ -94,6 +94,7 @@ enum GraphicsBuiltins {
             case .list(let l): o.tileLabels = .named(l.map(Display.text))
             default: throw a.bad("labels", expected: "true, a name such as \"slc\", or a list of names")
             }
+            if let captions = try strings(a["captions"], "captions", a) { o.tileLabels = .captions(captions) }
             o.legend = try a.bool("legend")
             o.title = try a.optionalString("title")
             let result = try Snapshot.write(x, to: path, options: o)
