@@ -1,0 +1,93 @@
+import Foundation
+import MRSShell
+import XCTest
+
+/// Every lesson runs in batch on freshly generated workshop datasets and writes its pictures;
+/// `mrs report` turns a lesson into Markdown and HTML that show those pictures.
+final class LessonTests: XCTestCase {
+    /// A working directory with `datasets/` made by the dataset scripts (once per test run).
+    nonisolated(unsafe) static var workdir: URL?
+
+    static func prepareWorkdir() throws -> URL {
+        if let w = workdir { return w }
+        let w = try TestSupport.tempDir()
+        let datasets = w.appendingPathComponent("datasets")
+        try FileManager.default.createDirectory(at: datasets, withIntermediateDirectories: true)
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: TestSupport.root.appendingPathComponent("datasets").path)
+            .filter { $0.hasSuffix(".mrs") }.sorted()
+        XCTAssertFalse(scripts.isEmpty, "datasets/*.mrs not found")
+        for s in scripts {
+            let out = datasets.appendingPathComponent(s.replacingOccurrences(of: ".mrs", with: ".h5")).path
+            let r = try TestSupport.mrs([TestSupport.root.appendingPathComponent("datasets/\(s)").path, out])
+            XCTAssertEqual(r.status, 0, "\(s): \(r.stderr)")
+        }
+        workdir = w
+        return w
+    }
+
+    static var lessons: [URL] {
+        let dir = TestSupport.root.appendingPathComponent("lessons")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
+            .filter { $0.hasSuffix(".mrs") }.sorted().map { dir.appendingPathComponent($0) }
+    }
+
+    func testEveryLessonRunsInBatchAndWritesItsPictures() throws {
+        let w = try LessonTests.prepareWorkdir()
+        XCTAssertGreaterThanOrEqual(LessonTests.lessons.count, 2)
+        for lesson in LessonTests.lessons {
+            let text = try String(contentsOf: lesson, encoding: .utf8)
+            let notebook = Notebook(text: text, name: lesson.lastPathComponent)
+            XCTAssertGreaterThan(notebook.cells.filter { $0.kind == .markdown }.count, 3, "\(lesson.lastPathComponent) explains itself")
+            XCTAssertGreaterThan(notebook.cells.filter { $0.kind == .exercise }.count, 1, "\(lesson.lastPathComponent) has exercises")
+            for cell in notebook.cells where cell.kind == .exercise {
+                XCTAssertFalse(cell.answers.isEmpty, "\(lesson.lastPathComponent): exercise '\(cell.title)' names its answer")
+                XCTAssertNotNil(cell.hint, "\(lesson.lastPathComponent): exercise '\(cell.title)' has a hint")
+            }
+            let pictures = text.components(separatedBy: "snapshot(").dropFirst().compactMap { call -> String? in
+                guard let q = call.firstIndex(of: "\""), let e = call[call.index(after: q)...].firstIndex(of: "\"") else { return nil }
+                return String(call[call.index(after: q)..<e])
+            }
+            for p in pictures { try? FileManager.default.removeItem(at: w.appendingPathComponent(p)) }
+            let r = try TestSupport.mrs(["run", lesson.path], cwd: w)
+            XCTAssertEqual(r.status, 0, "\(lesson.lastPathComponent) failed:\n\(r.stderr)")
+            XCTAssertFalse(pictures.isEmpty)
+            for p in pictures {
+                let png = w.appendingPathComponent(p)
+                let data = try? Data(contentsOf: png)
+                XCTAssertEqual(data?.prefix(8), Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(lesson.lastPathComponent) wrote \(p)")
+            }
+        }
+    }
+
+    func testReportWritesMarkdownAndHTMLWithPictures() throws {
+        let w = try LessonTests.prepareWorkdir()
+        guard let lesson = LessonTests.lessons.first else { return XCTFail("no lessons") }
+        let out = w.appendingPathComponent("report")
+        let r = try TestSupport.mrs(["report", lesson.path, "-o", out.path], cwd: w)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let name = lesson.deletingPathExtension().lastPathComponent
+        let md = try String(contentsOf: out.appendingPathComponent(name + ".md"), encoding: .utf8)
+        let html = try String(contentsOf: out.appendingPathComponent(name + ".html"), encoding: .utf8)
+        // Every picture the Markdown references exists; the HTML embeds them.
+        let refs = md.components(separatedBy: "](images/").dropFirst().map { String($0.prefix { $0 != ")" }) }
+        XCTAssertFalse(refs.isEmpty, "the report shows pictures")
+        for ref in refs {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("images/" + ref).path), ref)
+        }
+        XCTAssertEqual(html.components(separatedBy: "data:image/png;base64,").count - 1, refs.count)
+        XCTAssertTrue(md.contains("cell 2:"), "per-cell wall time")
+        XCTAssertTrue(html.contains("<h1>Lesson 1"), "markdown cells rendered")
+        XCTAssertTrue(md.contains("```text"), "printed output")
+    }
+
+    func testReportOfAFailingScriptShowsTheErrorAndExitsNonZero() throws {
+        let dir = try TestSupport.tempDir()
+        let script = dir.appendingPathComponent("bad.mrs")
+        try "# %% [markdown]\n# # Bad\n# %%\nx = 1\n# %%\ny = x + undefined_thing\n# %%\nprint(\"never\")\n".write(to: script, atomically: true, encoding: .utf8)
+        let r = try TestSupport.mrs(["report", script.path, "-o", dir.appendingPathComponent("out").path], cwd: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("bad.mrs:6:9: error: undefined variable 'undefined_thing'"), r.stderr)
+        let md = try String(contentsOf: dir.appendingPathComponent("out/bad.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("not run: an earlier cell failed"))
+    }
+}
