@@ -11,6 +11,7 @@ public final class Session {
 
     public init(color: Bool = false) {
         BLASThreads.useCallingThreadOnly()
+        AllocatorTuning.configure()
         interp = Interpreter(registry: Builtins.makeRegistry())
         printer = DiagnosticPrinter(color: color)
     }

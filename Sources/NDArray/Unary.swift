@@ -59,11 +59,13 @@ extension NDArray {
             case .float32: return mapped(Float.self, Float.self) { x in sq ? x * x : Swift.abs(x) }
             case .float64: return mapped(Double.self, Double.self) { x in sq ? x * x : Swift.abs(x) }
             case .complex64:
-                // |z| through double precision: exact to float rounding and never overflows.
-                return mapped(Complex64.self, Float.self) { z in
-                    let r = Double(z.re), i = Double(z.im)
-                    return sq ? Float(r * r + i * i) : Float((r * r + i * i).squareRoot())
+                if sq {
+                    return mapped(Complex64.self, Float.self) { z in
+                        let r = Double(z.re), i = Double(z.im)
+                        return Float(r * r + i * i)
+                    }
                 }
+                return complexMagnitudes()
             case .complex128:
                 return mapped(Complex128.self, Double.self) { z in sq ? z.lengthSquared : z.magnitude }
             }
@@ -104,6 +106,30 @@ extension NDArray {
                 return src.mapped(Complex128.self, Complex128.self) { complexMath(op, $0) }
             }
         }
+    }
+
+    /// |z| of complex64 values: sqrt(re² + im²) in single precision, which vectorises, then a
+    /// second look at results whose squares may have overflowed or underflowed, redone
+    /// exactly with hypot in double precision.
+    private func complexMagnitudes() -> NDArray {
+        let src = contiguous()
+        var out = NDArray(knownShape: shape, dtype: .float32)
+        let z = src.basePointer(as: Complex64.self), o = out.basePointer(as: Float.self)
+        parallelChunks(count) { lo, hi in
+            for i in lo..<hi {
+                let r = z[i].re, m = z[i].im
+                o[i] = (r * r + m * m).squareRoot()
+            }
+            for i in lo..<hi {
+                let v = o[i]
+                // Outside this range the single-precision squares lost accuracy (or were 0 / inf).
+                if !(v > 1e-18 && v < 1e18) && (v != 0 || z[i].re != 0 || z[i].im != 0) {
+                    o[i] = Float(hypot(Double(z[i].re), Double(z[i].im)))
+                }
+            }
+        }
+        withExtendedLifetime(src) {}
+        return out
     }
 
     /// A 0-d bool array.

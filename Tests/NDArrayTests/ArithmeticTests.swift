@@ -88,3 +88,23 @@ final class ArithmeticTests: XCTestCase {
         XCTAssertEqual(try s.element([3, 5]), .complex(((x[5 + 512 * 3]) * Complex64(2, 0)).double))
     }
 }
+
+final class MagnitudeTests: XCTestCase {
+    /// |z| is exact to float rounding at the extremes of float32, where the squares overflow or
+    /// underflow in single precision.
+    func testComplexAbsAtExtremes() throws {
+        let values: [Complex64] = [Complex64(3e30, 4e30), Complex64(3e-30, 4e-30), Complex64(0, 0),
+                                   Complex64(-1, 0), Complex64(.infinity, 1), Complex64(.nan, 0), Complex64(1e-45, 0)]
+        let n = 1 << 18   // large enough for the parallel path
+        var many: [Complex64] = []
+        for i in 0..<n { many.append(values[i % values.count]) }
+        let a = try NDArray(many, shape: [n]).unary(.abs).toArray(Float.self)
+        let expected: [Float] = [5e30, 5e-30, 0, 1, .infinity, .nan, 1e-45]
+        for i in 0..<values.count {
+            let got = a[i], want = expected[i]
+            if want.isNaN { XCTAssertTrue(got.isNaN); continue }
+            XCTAssertEqual(got, want, accuracy: Swift.abs(want) * 1e-6, "|\(values[i])|")
+        }
+        XCTAssertEqual(a[n - 1], expected[(n - 1) % values.count], accuracy: 1e-6)
+    }
+}
