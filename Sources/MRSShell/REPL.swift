@@ -30,6 +30,8 @@ public final class REPL {
     public var displayLineLimit = 200
     /// A displayed value longer than this many characters is cut short.
     public var displayCharacterLimit = 20_000
+    /// Columns values are laid out for (the terminal's width, asked each time).
+    public var displayWidth: () -> Int = { 80 }
 
     /// Complete inputs run so far (errors `REPL[n]:line:col` count from 1).
     public internal(set) var inputCount = 0
@@ -114,7 +116,8 @@ public final class REPL {
 
     /// Prints a value as the REPL shows it, cut short if it is very long.
     func show(_ value: Value) {
-        output(REPL.limited(Display.show(value), lines: displayLineLimit, characters: displayCharacterLimit) + "\n")
+        let text = Display.show(value, width: displayWidth())
+        output(REPL.limited(text, lines: displayLineLimit, characters: displayCharacterLimit) + "\n")
     }
 
     /// Prints an error with its source line and caret.

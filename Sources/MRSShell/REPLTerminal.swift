@@ -22,6 +22,7 @@ public enum InteractiveShell {
         }
         let repl = REPL(session: session, source: TerminalLineSource(editor: editor))
         repl.isTerminal = true
+        repl.displayWidth = terminalWidth
         editor.completer = { [unowned repl] line in repl.complete(line) }
         repl.output(banner(color: color) + "\n")
         if let problem = editor.history.lastError {
@@ -37,6 +38,13 @@ public enum InteractiveShell {
         }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return home + "/.mrs_history"
+    }
+
+    /// Columns of the terminal on standard output (80 when it cannot be asked).
+    public static func terminalWidth() -> Int {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
     }
 
     /// The one-line greeting.

@@ -21,6 +21,7 @@ final class REPLTerminalTests: XCTestCase {
     func testCtrlCAtThePromptDiscardsTheLine() throws { try scenario("ctrl_c_prompt") }
     func testHelpCommands() throws { try scenario("help") }
     func testErrorThenSuccess() throws { try scenario("error_then_success") }
+    func testUTF8Input() throws { try scenario("utf8") }
     func testColourOnlyWithoutNoColor() throws { try scenario("colour") }
     func testCtrlDExits() throws { try scenario("ctrl_d") }
 

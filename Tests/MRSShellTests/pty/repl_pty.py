@@ -28,6 +28,15 @@ class Failure(Exception):
 LIVE = []   # shells started by the running scenario, for the transcript on failure
 
 
+def settle():
+    """Waits until the line editor is surely reading. libedit draws the prompt before it puts
+    the terminal in raw mode and blocks in read(): a Ctrl-D typed in between is taken by the
+    cooked terminal and lost, and a Ctrl-C is only noticed at the next key. Nothing on the screen
+    marks the moment, so control keys sent at a fresh prompt wait a little first (a person
+    never types that fast)."""
+    time.sleep(0.3)
+
+
 class Shell:
     """One running `mrs` on a pty, with helpers that fail with the transcript."""
 
@@ -80,6 +89,7 @@ class Shell:
         return self.child.before
 
     def finish(self):
+        settle()
         self.child.sendeof()
         self.expect(pexpect.EOF, what="end of the process after Ctrl-D")
         self.child.close()
@@ -151,6 +161,7 @@ def scenario_history_prefix(binary, tmp):
     sh.run("40 + 1")
     sh.run("40 + 2")
     sh.run("6 * 7")
+    sh.run("6 * 7")               # an adjacent duplicate is not stored again
     sh.child.send("for i in range(2)\r")
     sh.expect_exact(MORE)
     sh.child.send("end\r")
@@ -158,6 +169,7 @@ def scenario_history_prefix(binary, tmp):
     sh.finish()
     text = open(os.path.join(tmp, "history"), encoding="utf-8").read()
     check("40\\040+\\0402\n" in text, f"history file lacks the entry '40 + 2': {text!r}")
+    check(text.count("6\\040*\\0407\n") == 1, f"the repeated entry is stored twice: {text!r}")
     check("for\\040i\\040in\\040range(2)\\012end\n" in text, f"the loop is not one history entry: {text!r}")
 
     # A new session: Up recalls the newest entry starting with what is typed.
@@ -201,20 +213,25 @@ def scenario_ctrl_c_loop(binary, tmp):
     sh.finish()
 
 
+
+
 def scenario_ctrl_c_prompt(binary, tmp):
     sh = Shell(binary, tmp)
     sh.prompt()
     sh.child.send("some text")
     sh.expect_exact("some text")
+    settle()
     sh.child.sendintr()
     sh.prompt()
     # Repeated Ctrl-C at an idle prompt never ends the shell.
     for _ in range(3):
+        settle()
         sh.child.sendintr()
         sh.prompt()
     # In a continuation, Ctrl-C drops the unfinished statement.
     sh.child.send("for i in range(3)\r")
     sh.expect_exact(MORE)
+    settle()
     sh.child.sendintr()
     sh.prompt()
     out = sh.run("1 + 1")
@@ -245,6 +262,15 @@ def scenario_error_then_success(binary, tmp):
     check(re.search(r"\r\n\s+\^", out) is not None, f"no caret under the error: {out!r}")
     out = sh.run("a * 21")
     check(out == "\r\n42\r\n", f"a * 21 printed {out!r}")
+    sh.finish()
+
+
+def scenario_utf8(binary, tmp):
+    sh = Shell(binary, tmp, env_extra={"LANG": "C.UTF-8", "LC_ALL": ""})
+    sh.prompt()
+    sh.run('s = "café ∑"')
+    out = sh.run("[len(s), s]")
+    check(out == '\r\n[6, "café ∑"]\r\n', f"the UTF-8 string came back as {out!r}")
     sh.finish()
 
 
