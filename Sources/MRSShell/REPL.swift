@@ -83,12 +83,13 @@ public final class REPL {
             pendingLines.removeAll()
             return
         }
-        let result = session.run(text, name: nextInputName)
-        if case .failure(let e) = result, e.kind == .syntax, e.isIncompleteInput {
+        if let e = SyntaxCheck.error(in: text, name: nextInputName), e.isIncompleteInput {
             return  // wait for more lines
         }
         pendingLines.removeAll()
+        // Into the history before it runs, so an input that brings the process down is kept.
         source.addHistory(text)
+        let result = session.run(text, name: nextInputName)
         inputCount += 1
         finish(result)
     }

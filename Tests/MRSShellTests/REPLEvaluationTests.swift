@@ -31,6 +31,14 @@ final class REPLEvaluationTests: XCTestCase {
         XCTAssertEqual(h.source.history, ["total = 0", "for i in range(4)\n  total += i\nend", "total"])
     }
 
+    func testTheHistoryEntryIsRecordedBeforeTheInputRuns() {
+        let h = REPLHarness(lines: ["for i in range(1)", "  print(i)", "end"])
+        var historyWhilePrinting: [String] = []
+        h.session.interp.output = { _ in historyWhilePrinting = h.source.history }
+        h.run()
+        XCTAssertEqual(historyWhilePrinting, ["for i in range(1)\n  print(i)\nend"])
+    }
+
     func testOpenBracketsStringsAndFunctionsContinue() {
         let h = REPLHarness(lines: [
             "xs = [1,", "  2,", "  3]",
