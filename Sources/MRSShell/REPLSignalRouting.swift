@@ -22,11 +22,16 @@ enum SignalRouting {
     nonisolated(unsafe) private static var target: pid_t = 0
     nonisolated(unsafe) private static var done: sig_atomic_t = 0
 
+    /// Threads already asked (each is asked once: one that cannot answer, say because it
+    /// blocks SIGURG too, must not delay every prompt).
+    nonisolated(unsafe) private static var asked: Set<pid_t> = []
+
     /// Makes every other thread of the process block the terminal signals.
     static func routeToCurrentThread() {
         let me = linuxThreadID()
-        let others = threadIDs().filter { $0 != me && !blocksTerminalSignals($0) }
+        let others = threadIDs().filter { $0 != me && !asked.contains($0) && !blocksTerminalSignals($0) }
         guard !others.isEmpty else { return }
+        asked.formUnion(others)
         var action = sigaction()
         action.__sigaction_handler.sa_sigaction = blockTerminalSignalsOnReturn
         action.sa_flags = SA_SIGINFO
