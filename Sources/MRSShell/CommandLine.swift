@@ -26,8 +26,7 @@ public enum MRSCommand {
             if isatty(STDIN_FILENO) == 0 {
                 return runStdin()
             }
-            FileHandle.standardError.write("mrs: the interactive shell is not available yet; run a script instead\n".data(using: .utf8)!)
-            return ExitCode.usage.rawValue
+            return InteractiveShell.run(color: color)
         }
         switch first {
         case "--version", "-V":

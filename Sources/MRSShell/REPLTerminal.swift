@@ -1,0 +1,55 @@
+import Foundation
+import LineEditor
+import MRSLanguage
+
+/// The REPL on a real terminal: the line editor with persistent history and Tab completion,
+/// the banner, colour when wanted.
+public enum InteractiveShell {
+    /// Entries the history file keeps.
+    public static let historyCapacity = 5000
+
+    /// Runs the interactive shell on the terminal; returns the exit status.
+    public static func run(color: Bool) -> Int32 {
+        let session = Session(color: color)
+        let environment = ProcessInfo.processInfo.environment
+        let editor: LineEditor
+        do {
+            editor = try LineEditor(programName: "mrs", historyPath: historyPath(environment: environment),
+                                    historyCapacity: historyCapacity)
+        } catch {
+            FileHandle.standardError.write(Data("mrs: \(error)\n".utf8))
+            return ExitCode.runtimeError.rawValue
+        }
+        let repl = REPL(session: session, source: TerminalLineSource(editor: editor))
+        repl.isTerminal = true
+        repl.displayWidth = terminalWidth
+        editor.completer = { [unowned repl] line in repl.complete(line) }
+        repl.output(banner(color: color) + "\n")
+        if let problem = editor.history.lastError {
+            repl.errorOutput("mrs: \(problem)\n")
+        }
+        return repl.run()
+    }
+
+    /// The history file: `$MRS_HISTORY` if set (empty means no file), else `~/.mrs_history`.
+    public static func historyPath(environment: [String: String]) -> String? {
+        if let path = environment["MRS_HISTORY"] {
+            return path.isEmpty ? nil : (path as NSString).expandingTildeInPath
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.mrs_history"
+    }
+
+    /// Columns of the terminal on standard output (80 when it cannot be asked).
+    public static func terminalWidth() -> Int {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
+    }
+
+    /// The one-line greeting.
+    public static func banner(color: Bool) -> String {
+        let bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
+        return "\(bold)mrs \(MRSVersion.string)\(reset) — MR scripting shell. Type help for built-ins, :help for shell commands, Ctrl-D to quit."
+    }
+}
