@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),
         .testTarget(name: "MRSBuiltinsTests", dependencies: ["MRSBuiltins", "MRSLanguage", "NDArray"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
-        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage"]),
+        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage"], exclude: ["pty"]),
     ],
     swiftLanguageModes: [.v5]
 )

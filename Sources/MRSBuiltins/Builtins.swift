@@ -10,6 +10,7 @@ public enum Builtins {
         r.add(CoreBuiltins.constants)
         r.addFamily(ArrayBuiltins.family, summary: "creating arrays, shapes and elementwise math")
         r.add(ArrayBuiltins.entries)
+        r.add(DTypeConstants.constants)
         r.addFamily(ReductionBuiltins.family, summary: "sums, means, extremes, norms and rss over axes")
         r.add(ReductionBuiltins.entries)
         r.addFamily(LinalgBuiltins.family, summary: "matrix products and decompositions (OpenBLAS/LAPACK)")
@@ -35,6 +36,13 @@ public enum Builtins {
         r.add(IsmrmrdBuiltins.constants)
         HeaderValues.registerFormatters()
         return r
+    }
+}
+
+/// Element type names usable without quotes: zeros(shape, complex64).
+enum DTypeConstants {
+    static let constants: [ConstantEntry] = ["float32", "float64", "complex64", "complex128", "int64"].map {
+        ConstantEntry($0, family: ArrayBuiltins.family, value: .string($0), summary: "The element type name \"\($0)\" (for dtype arguments).")
     }
 }
 

@@ -171,6 +171,9 @@ public struct Args {
     public func dtype(_ name: String) throws -> DType? {
         switch self[name] {
         case .none: return nil
+        case .function(let f) where DType(name: f.name) != nil:
+            // The conversion built-ins double as type names: zeros(shape, complex).
+            return DType(name: f.name)
         case .string(let s):
             if let t = DType(name: s) { return t }
             throw MRSError(.argument, "bad argument \(label(name)) to '\(function)' (unknown dtype '\(s)'; use bool, int, float, float32, float64, complex, complex64 or complex128)", at: location)

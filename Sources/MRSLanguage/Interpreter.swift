@@ -153,6 +153,14 @@ public final class Interpreter {
     /// Names of the globals that hold a value, sorted.
     public var globalNames: [String] { globals.filter { $0.value.p.pointee != nil }.map(\.key).sorted() }
 
+    /// Sets every global of `other` here too (values are copied lazily: arrays, lists and
+    /// records keep their value semantics; handles such as open files are shared).
+    public func copyGlobals(from other: Interpreter) {
+        for (name, box) in other.globals {
+            if let v = box.p.pointee { setGlobal(name, v) }
+        }
+    }
+
     /// Clears every global.
     public func clearGlobals() { for (_, b) in globals { b.p.pointee = nil } }
 

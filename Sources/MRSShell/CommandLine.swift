@@ -11,6 +11,7 @@ public enum MRSCommand {
            mrs FILE.mrs [ARGS...]   run a script (ARGS holds the arguments)
            mrs run FILE.mrs [ARGS...]
            mrs -e 'CODE'            run code and print the value of its final expression
+           mrs lesson [N]           list the lessons, or walk through lesson N step by step
            mrs report FILE.mrs -o DIR
                                     run a notebook-style script and write DIR/NAME.md and DIR/NAME.html
            mrs --version            print the version
@@ -48,6 +49,8 @@ public enum MRSCommand {
             return runner.runText(args[1], name: "<-e>", printFinal: true).rawValue
         case "report":
             return report(Array(args.dropFirst()))
+        case "lesson", "lessons":
+            return LessonCommand.main(Array(args.dropFirst()), color: color)
         case "run":
             args.removeFirst()
             guard let file = args.first else {

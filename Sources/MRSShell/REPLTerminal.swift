@@ -8,8 +8,9 @@ public enum InteractiveShell {
     /// Entries the history file keeps.
     public static let historyCapacity = 5000
 
-    /// Runs the interactive shell on the terminal; returns the exit status.
-    public static func run(color: Bool) -> Int32 {
+    /// Runs the interactive shell on the terminal; returns the exit status. With `lesson`, starts
+    /// in that lesson and exits when the student leaves it.
+    public static func run(color: Bool, lesson: Lessons.Entry? = nil) -> Int32 {
         let session = Session(color: color)
         let environment = ProcessInfo.processInfo.environment
         let editor: LineEditor
@@ -27,6 +28,19 @@ public enum InteractiveShell {
         repl.output(banner(color: color) + "\n")
         if let problem = editor.history.lastError {
             repl.errorOutput("mrs: \(problem)\n")
+        }
+        let progress = LessonProgress(path: LessonProgress.defaultPath())
+        repl.lessonRunner = { [unowned repl] number in
+            LessonCommand.start(number, repl: repl, progress: progress, color: color)
+        }
+        if let entry = lesson {
+            do {
+                let outcome = try LessonMode(repl: repl, lesson: entry, progress: progress, color: color).run()
+                if outcome != .finished { return ExitCode.success.rawValue }
+            } catch {
+                repl.errorOutput("mrs: cannot read \(entry.path): \(error)\n")
+                return ExitCode.usage.rawValue
+            }
         }
         return repl.run()
     }
