@@ -12,6 +12,8 @@ struct Parser {
     private var depth = 0
     private static let maxDepth = 200
     private(set) var errors: [MRSError] = []
+    /// Brackets open around the current position, innermost last (for "never closed" errors).
+    private var openers: [Token] = []
 
     struct Failure: Error { let error: MRSError }
 
@@ -105,9 +107,20 @@ struct Parser {
 
     private func failure(_ message: String, at t: Token? = nil) -> Failure {
         let tok = t ?? current
+        if case .eof = tok.kind, let open = openers.last {
+            // The input ended inside a bracket: point at the bracket, not at the end of the file.
+            var e = MRSError(.syntax, "\(describe(open)) is never closed", at: loc(open))
+            e.isIncompleteInput = true
+            return Failure(error: e)
+        }
         var e = MRSError(.syntax, message, at: loc(tok))
         if case .eof = tok.kind { e.isIncompleteInput = true }
         return Failure(error: e)
+    }
+
+    /// `if x = 1`: a common slip, said plainly.
+    private func rejectAssignmentInCondition() throws {
+        if isSymbol("=") { throw failure("'=' is assignment and cannot appear in a condition; use '==' to compare") }
     }
 
     private mutating func expect(_ s: String, _ context: String, opener: Token? = nil) throws {
@@ -218,6 +231,7 @@ struct Parser {
             case .while:
                 advance()
                 let cond = try parseExpression()
+                try rejectAssignmentInCondition()
                 let body = try parseBlock(until: [.end], opener: start, what: "while")
                 advance()
                 return Stmt(kind: .while(cond, body), loc: l)
@@ -304,11 +318,13 @@ struct Parser {
         var branches: [(Expr, [Stmt])] = []
         var elseBody: [Stmt]?
         let cond = try parseExpression()
+        try rejectAssignmentInCondition()
         let body = try parseBlock(until: [.elif, .else, .end], opener: opener, what: "if")
         branches.append((cond, body))
         while true {
             if matchKeyword(.elif) {
                 let c = try parseExpression()
+                try rejectAssignmentInCondition()
                 let b = try parseBlock(until: [.elif, .else, .end], opener: opener, what: "if")
                 branches.append((c, b))
             } else if matchKeyword(.else) {
@@ -538,7 +554,8 @@ struct Parser {
 
     private mutating func parseArguments(opener: Token) throws -> [Argument] {
         nesting += 1
-        defer { nesting -= 1 }
+        openers.append(opener)
+        defer { nesting -= 1; openers.removeLast() }
         var args: [Argument] = []
         skipNewlines()
         var seenKeyword = false
@@ -567,7 +584,8 @@ struct Parser {
 
     private mutating func parseIndexItems(opener: Token) throws -> [IndexItem] {
         nesting += 1
-        defer { nesting -= 1 }
+        openers.append(opener)
+        defer { nesting -= 1; openers.removeLast() }
         var items: [IndexItem] = []
         skipNewlines()
         while !isSymbol("]") {
@@ -659,6 +677,8 @@ struct Parser {
             }
             advance()
             nesting += 1
+            openers.append(t)
+            defer { openers.removeLast() }
             skipNewlines()
             let e = try parseExpression()
             skipNewlines()
@@ -668,7 +688,8 @@ struct Parser {
         case .symbol("["):
             advance()
             nesting += 1
-            defer { nesting -= 1 }
+            openers.append(t)
+            defer { nesting -= 1; openers.removeLast() }
             var items: [Expr] = []
             skipNewlines()
             while !isSymbol("]") {
@@ -682,7 +703,8 @@ struct Parser {
         case .symbol("{"):
             advance()
             nesting += 1
-            defer { nesting -= 1 }
+            openers.append(t)
+            defer { nesting -= 1; openers.removeLast() }
             var fields: [(String, Expr)] = []
             skipNewlines()
             while !isSymbol("}") {
