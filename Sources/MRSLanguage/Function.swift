@@ -4,8 +4,13 @@ import NDArray
 public class Function {
     /// The name shown in errors and call chains (`<lambda>` for anonymous functions).
     public let name: String
+    /// True for user functions (checked on every call, cheaper than a dynamic cast).
+    let isClosure: Bool
 
-    init(name: String) { self.name = name }
+    init(name: String, isClosure: Bool = false) {
+        self.name = name
+        self.isClosure = isClosure
+    }
 
     /// Calls the function. `site` is the call's location, used for error messages.
     public func call(_ args: Arguments, _ interp: Interpreter) throws -> Value {
@@ -64,11 +69,14 @@ final class CompiledFunction {
     /// For each captured variable of the closure: where to find it when the closure is created
     /// (a cell of the enclosing frame, or a capture of the enclosing closure).
     let captureSources: [CaptureSource]
+    /// The parameters' slots, in order (the fast call path fills them directly).
+    let paramSlots: [Int]
 
     init(name: String, params: [CompiledParameter], localCount: Int, cellCount: Int, body: [StmtNode],
          loc: SourceLocation, captureSources: [CaptureSource]) {
         self.name = name
         self.params = params
+        self.paramSlots = params.map(\.slot)
         self.localCount = localCount
         self.cellCount = cellCount
         self.body = body
@@ -87,10 +95,32 @@ final class Closure: Function {
     let code: CompiledFunction
     let captures: [Box]
 
+    /// Frames of finished calls, reused by the next call (recursion keeps several).
+    private var spareFrames: [Frame] = []
+    /// True when every parameter lives in a plain slot and the frame has no cells, so a call
+    /// with exactly the positional arguments can fill the frame directly.
+    let acceptsFastCalls: Bool
+
     init(code: CompiledFunction, captures: [Box]) {
         self.code = code
         self.captures = captures
-        super.init(name: code.name)
+        acceptsFastCalls = code.cellCount == 0 && !code.params.contains { $0.isCell }
+        super.init(name: code.name, isClosure: true)
+    }
+
+    /// A frame for a call: a spare one when there is one.
+    @inline(__always)
+    func makeFrame() -> Frame {
+        if let f = spareFrames.popLast() { return f }
+        return Frame(code: code, closure: self)
+    }
+
+    /// Takes a finished call's frame back for reuse, if nothing else holds it.
+    @inline(__always)
+    func recycle(_ frame: inout Frame) {
+        guard code.cellCount == 0, spareFrames.count < 64, isKnownUniquelyReferenced(&frame) else { return }
+        frame.reset()
+        spareFrames.append(frame)
     }
 
     override var signature: String {
@@ -99,9 +129,15 @@ final class Closure: Function {
     }
 
     override func call(_ args: Arguments, _ interp: Interpreter) throws -> Value {
-        let frame = Frame(code: code, closure: self)
-        try bind(args, into: frame, interp)
-        return try interp.runBody(code, frame)
+        var frame = makeFrame()
+        if acceptsFastCalls && args.keywords.isEmpty && args.positional.count == code.params.count {
+            for (i, p) in code.params.enumerated() { frame.slots[p.slot] = args.positional[i] }
+        } else {
+            try bind(args, into: frame, interp)
+        }
+        let result = try interp.runBody(code, frame)
+        recycle(&frame)
+        return result
     }
 
     /// Binds positional and keyword arguments to parameters, evaluating defaults in the callee's
@@ -161,6 +197,14 @@ final class Frame {
         slots = .allocate(capacity: 1)
         cells = []
         closure = nil
+    }
+
+    /// Clears the locals for the frame's next use.
+    @inline(__always)
+    func reset() {
+        var i = 0
+        while i < slotCount { slots[i] = nil; i += 1 }
+        returnValue = .none
     }
 
     deinit {

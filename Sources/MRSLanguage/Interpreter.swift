@@ -69,25 +69,9 @@ public final class Interpreter {
 
     /// Calls a function value with arguments; errors get the call site appended to their chain.
     public func invoke(_ fn: Function, _ args: Arguments) throws -> Value {
-        if let closure = fn as? Closure {
-            callDepth += 1
-            defer { callDepth -= 1 }
-            var marker: UInt8 = 0
-            let sp = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
-            if callDepth > maxCallDepth || sp < stackFloor {
-                throw MRSError(.runtime, "recursion too deep (more than \(maxCallDepth) nested calls)", at: args.location)
-            }
-            if Interrupt.isRequested { try Interrupt.check() }
-            do {
-                return try closure.call(args, self)
-            } catch var e as MRSError {
-                if let site = args.location, e.kind != .interrupted || e.location != nil {
-                    if e.location == nil { e.location = site } else { e.callChain.append(CallSite(function: closure.name, location: site)) }
-                }
-                throw e
-            } catch {
-                throw MRSError.wrap(error, at: args.location ?? closure.code.loc)
-            }
+        if fn.isClosure {
+            let closure = unsafeDowncast(fn, to: Closure.self)
+            return try guarded(closure, at: args.location) { try closure.call(args, self) }
         }
         do {
             return try fn.call(args, self)
@@ -104,6 +88,35 @@ public final class Interpreter {
         }
     }
 
+    /// Runs a user function's body in a prepared frame (the fast call path).
+    @inline(__always)
+    func enter(_ closure: Closure, _ frame: Frame, at site: SourceLocation) throws -> Value {
+        try guarded(closure, at: site) { try runBody(closure.code, frame) }
+    }
+
+    /// Depth and stack checks around a user function call, and the call chain on errors.
+    @inline(__always)
+    private func guarded(_ closure: Closure, at site: SourceLocation?, _ body: () throws -> Value) throws -> Value {
+        callDepth += 1
+        defer { callDepth -= 1 }
+        var marker: UInt8 = 0
+        let sp = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+        if callDepth > maxCallDepth || sp < stackFloor {
+            throw MRSError(.runtime, "recursion too deep (more than \(callDepth - 1) nested calls)", at: site)
+        }
+        if Interrupt.isRequested { try Interrupt.check() }
+        do {
+            return try body()
+        } catch var e as MRSError {
+            if let site = site, e.kind != .interrupted || e.location != nil {
+                if e.location == nil { e.location = site } else { e.callChain.append(CallSite(function: closure.name, location: site)) }
+            }
+            throw e
+        } catch {
+            throw MRSError.wrap(error, at: site ?? closure.code.loc)
+        }
+    }
+
     /// Calls a function value from a built-in (e.g. a predicate passed to `select`).
     public func call(_ fn: Value, _ args: [Value], at location: SourceLocation?) throws -> Value {
         guard case .function(let f) = fn else {
@@ -113,10 +126,18 @@ public final class Interpreter {
     }
 
     func runBody(_ code: CompiledFunction, _ frame: Frame) throws -> Value {
-        for s in code.body {
-            let flow = try s.exec(frame)
+        let body = code.body
+        var i = 0
+        while i < body.count {
+            let flow = try body[i].exec(frame)
+            i += 1
             if case .normal = flow { continue }
-            if case .returned = flow { return frame.returnValue }
+            if case .returned = flow {
+                // Hand the value over rather than copying it.
+                let v = frame.returnValue
+                frame.returnValue = .none
+                return v
+            }
         }
         return .none
     }

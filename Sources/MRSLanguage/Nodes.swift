@@ -101,7 +101,7 @@ final class RecordNode: ExprNode {
         var vals: [Value] = []
         vals.reserveCapacity(values.count)
         for v in values { vals.append(try v.eval(f)) }
-        return .record(Record(Array(zip(keys, vals))))
+        return .record(Record(keys: keys, values: vals))
     }
 }
 
@@ -147,13 +147,45 @@ final class UnaryNode: ExprNode {
 final class BinaryNode: ExprNode {
     let op: BinaryOperator
     let lhs: ExprNode, rhs: ExprNode
+    /// `variable op integer-constant` (`n < 2`, `n - 1`, `i % 3`): read in place, no copies.
+    private let variable: VarRef?
+    private let constant: Int?
+
     init(_ op: BinaryOperator, _ lhs: ExprNode, _ rhs: ExprNode, loc: SourceLocation) {
         self.op = op
         self.lhs = lhs
         self.rhs = rhs
+        if let v = lhs as? VarNode, let c = rhs as? ConstNode, case .int(let k) = c.value {
+            variable = v.ref
+            constant = k
+        } else {
+            variable = nil
+            constant = nil
+        }
         super.init(loc: loc)
     }
+
+    @inline(__always)
+    private func intOp(_ x: Int, _ y: Int) -> Value? {
+        switch op {
+        case .add: let (r, o) = x.addingReportingOverflow(y); return o ? nil : .int(r)
+        case .sub: let (r, o) = x.subtractingReportingOverflow(y); return o ? nil : .int(r)
+        case .mul: let (r, o) = x.multipliedReportingOverflow(by: y); return o ? nil : .int(r)
+        case .lt: return .bool(x < y)
+        case .le: return .bool(x <= y)
+        case .gt: return .bool(x > y)
+        case .ge: return .bool(x >= y)
+        case .eq: return .bool(x == y)
+        case .ne: return .bool(x != y)
+        case .mod where y > 0 && x >= 0: return .int(x % y)
+        default: return nil
+        }
+    }
+
     override func eval(_ f: Frame) throws -> Value {
+        if let ref = variable, let k = constant, case .int(let x)? = ref.pointer(f).pointee, let r = intOp(x, k) {
+            return r
+        }
         let a = try lhs.eval(f)
         let b = try rhs.eval(f)
         // Fast paths for the common scalar cases of interpreted loops.
@@ -168,6 +200,8 @@ final class BinaryNode: ExprNode {
             case .ge: return .bool(x >= y)
             case .eq: return .bool(x == y)
             case .ne: return .bool(x != y)
+            case .mod where y > 0 && x >= 0: return .int(x % y)
+            case .div: return .float(Double(x) / Double(y))
             default: break
             }
         } else if case .float(let x) = a, case .float(let y) = b {
@@ -177,7 +211,11 @@ final class BinaryNode: ExprNode {
             case .mul: return .float(x * y)
             case .div: return .float(x / y)
             case .lt: return .bool(x < y)
+            case .le: return .bool(x <= y)
             case .gt: return .bool(x > y)
+            case .ge: return .bool(x >= y)
+            case .eq: return .bool(x == y)
+            case .ne: return .bool(x != y)
             default: break
             }
         }
@@ -237,6 +275,27 @@ final class CallNode: ExprNode {
 
     override func eval(_ f: Frame) throws -> Value {
         let fv = try callee.eval(f)
+        // User function called with exactly its positional arguments: fill its frame directly.
+        if keywordNames.isEmpty, case .function(let fn) = fv, fn.isClosure {
+            let closure = unsafeDowncast(fn, to: Closure.self)
+            let slots = closure.code.paramSlots
+            if closure.acceptsFastCalls && slots.count == positional.count {
+                var frame = closure.makeFrame()
+                do {
+                    var i = 0
+                    while i < slots.count {
+                        frame.slots[slots[i]] = try positional[i].eval(f)
+                        i += 1
+                    }
+                } catch {
+                    closure.recycle(&frame)
+                    throw error
+                }
+                let result = try interp.enter(closure, frame, at: loc)
+                closure.recycle(&frame)
+                return result
+            }
+        }
         var args: [Value] = []
         args.reserveCapacity(positional.count)
         for p in positional { args.append(try p.eval(f)) }
@@ -309,9 +368,7 @@ final class FieldNode: ExprNode {
     }
     override func eval(_ f: Frame) throws -> Value {
         let b = try base.eval(f)
-        if case .record(let r) = b {
-            if let v = r[name] { return v }
-        }
+        if let v = b.recordField(name) { return v }
         do { return try Indexing.field(b, name) } catch { throw MRSError.wrap(error, at: loc) }
     }
 }
@@ -449,6 +506,10 @@ final class CompoundAssignNode: StmtNode {
         let new: Value
         if case .int(let x) = old, case .int(let y) = rhs, op == .add, case let (r, o) = x.addingReportingOverflow(y), !o {
             new = .int(r)
+        } else if case .int(let x) = old, case .int(let y) = rhs, op == .sub, case let (r, o) = x.subtractingReportingOverflow(y), !o {
+            new = .int(r)
+        } else if case .float(let x) = old, case .float(let y) = rhs, op == .add {
+            new = .float(x + y)
         } else {
             do { new = try Operators.binary(op, old, rhs) } catch { throw MRSError.wrap(error, at: loc) }
         }
@@ -485,8 +546,10 @@ func truth(_ c: ExprNode, _ f: Frame) throws -> Bool {
 
 @inline(__always)
 func runBlock(_ body: [StmtNode], _ f: Frame) throws -> Flow {
-    for s in body {
-        let flow = try s.exec(f)
+    var i = 0
+    while i < body.count {
+        let flow = try body[i].exec(f)
+        i += 1
         if case .normal = flow { continue }
         return flow
     }
@@ -605,13 +668,14 @@ final class ForNode: StmtNode {
 }
 
 final class ReturnNode: StmtNode {
-    let value: ExprNode?
+    let value: ExprNode
+    /// `return` without a value returns none.
     init(_ value: ExprNode?, loc: SourceLocation) {
-        self.value = value
+        self.value = value ?? ConstNode(.none, loc: loc)
         super.init(loc: loc)
     }
     override func exec(_ f: Frame) throws -> Flow {
-        f.returnValue = try value?.eval(f) ?? .none
+        f.returnValue = try value.eval(f)
         return .returned
     }
 }

@@ -10,7 +10,7 @@ public enum Value {
     case complex(Complex128)
     case string(String)
     case list([Value])
-    case record(Record)
+    indirect case record(Record)
     indirect case range(RangeValue)
     indirect case array(NDArray)
     case function(Function)
@@ -65,6 +65,13 @@ public enum Value {
     }
 
     public var isNone: Bool { if case .none = self { return true } else { return false } }
+
+    /// A record field read without copying the record (nil: not a record or no such field).
+    @inline(__always)
+    func recordField(_ name: String) -> Value? {
+        guard case .record(let r) = self else { return nil }
+        return r[name]
+    }
 }
 
 /// `range(start, stop, step)`: a lazy arithmetic sequence of integers.
@@ -97,6 +104,12 @@ public struct Record {
     public var path: String?
 
     public init() { keys = []; values = [] }
+
+    /// A record from names and values of equal count (names shared, not copied).
+    init(keys: [String], values: [Value]) {
+        self.keys = keys
+        self.values = values
+    }
 
     public init(_ fields: [(String, Value)], kind: String? = nil, path: String? = nil) {
         keys = fields.map(\.0)
