@@ -8,9 +8,12 @@ public struct Args {
     public let function: String
     public let interp: Interpreter
     public let location: SourceLocation?
-    private var values: [String: Value] = [:]
-    /// 1-based position of each parameter, or nil when passed by keyword (for messages).
-    private var positions: [String: Int] = [:]
+    /// The parameters, and the value bound to each (arrays rather than dictionaries: built-ins
+    /// have a few parameters and are called in loops).
+    private let params: [BuiltinParameter]
+    private var values: [Value?]
+    /// 1-based position of each parameter's argument, or 0 when passed by keyword (for messages).
+    private var positions: [Int]
     /// Extra positional arguments for a variadic parameter.
     public private(set) var rest: [Value] = []
 
@@ -19,6 +22,11 @@ public struct Args {
         self.interp = interp
         self.location = args.location
         let params = entry.parameters
+        self.params = params
+        // (map rather than Array(repeating:count:), whose unspecialised path looks the array
+        // type up in the runtime's metadata cache on every call)
+        values = params.map { _ in nil }
+        positions = params.map { _ in 0 }
         var pi = 0
         for (k, v) in args.positional.enumerated() {
             guard pi < params.count else {
@@ -29,38 +37,50 @@ public struct Args {
                 rest.append(v)
                 continue
             }
-            values[params[pi].name] = v
-            positions[params[pi].name] = k + 1
+            values[pi] = v
+            positions[pi] = k + 1
             pi += 1
         }
         for (k, v) in args.keywords {
-            guard let p = params.first(where: { $0.name == k && !$0.variadic }) else {
+            guard let i = params.firstIndex(where: { $0.name == k && !$0.variadic }) else {
                 let names = params.filter { !$0.variadic }.map(\.name)
                 throw MRSError(.argument, "\(entry.name)() has no parameter '\(k)'\(Indexing.suggestion(k, names)) (signature: \(entry.signature))", at: args.location)
             }
-            if values[p.name] != nil {
+            if values[i] != nil {
                 throw MRSError(.argument, "\(entry.name)() got two values for '\(k)'", at: args.location)
             }
-            values[p.name] = v
+            values[i] = v
         }
-        for p in params where !p.variadic && values[p.name] == nil {
+        for (i, p) in params.enumerated() where !p.variadic && values[i] == nil {
             guard let d = p.defaultValue else {
                 throw MRSError(.argument, "\(entry.name)() is missing argument '\(p.name)' (signature: \(entry.signature))", at: args.location)
             }
-            values[p.name] = d
+            values[i] = d
         }
     }
 
     /// A bound argument (defaults applied). Asking for an undeclared name is a programming error
     /// in the built-in, reported as such rather than trapping.
-    public subscript(name: String) -> Value { values[name] ?? .none }
+    public subscript(name: String) -> Value {
+        guard let i = index(of: name) else { return .none }
+        return values[i] ?? .none
+    }
+
+    private func index(of name: String) -> Int? {
+        var i = 0
+        while i < params.count {
+            if !params[i].variadic && params[i].name == name { return i }
+            i += 1
+        }
+        return nil
+    }
 
     /// True when the argument is none (absent optional).
     public func isNone(_ name: String) -> Bool { self[name].isNone }
 
     /// `#2` or `'axes'`.
     private func label(_ name: String) -> String {
-        if let p = positions[name] { return "#\(p)" }
+        if let i = index(of: name), positions[i] > 0 { return "#\(positions[i])" }
         return "'\(name)'"
     }
 

@@ -64,22 +64,24 @@ final class CompiledFunction {
     let params: [CompiledParameter]
     let localCount: Int
     let cellCount: Int
-    let body: [StmtNode]
+    let body: StmtNode
     let loc: SourceLocation
     /// For each captured variable of the closure: where to find it when the closure is created
     /// (a cell of the enclosing frame, or a capture of the enclosing closure).
     let captureSources: [CaptureSource]
-    /// The parameters' slots, in order (the fast call path fills them directly).
-    let paramSlots: [Int]
+    /// The number of positional arguments a call may pass by filling slots 0, 1, … of a fresh
+    /// frame directly: the parameter count when the parameters are plain slots in order, else -1.
+    let directArity: Int
 
     init(name: String, params: [CompiledParameter], localCount: Int, cellCount: Int, body: [StmtNode],
          loc: SourceLocation, captureSources: [CaptureSource]) {
         self.name = name
         self.params = params
-        self.paramSlots = params.map(\.slot)
+        let inOrder = params.enumerated().allSatisfy { !$0.element.isCell && $0.element.slot == $0.offset }
+        directArity = inOrder ? params.count : -1
         self.localCount = localCount
         self.cellCount = cellCount
-        self.body = body
+        self.body = BlockNode.of(body, loc: loc)
         self.loc = loc
         self.captureSources = captureSources
     }
@@ -95,32 +97,34 @@ final class Closure: Function {
     let code: CompiledFunction
     let captures: [Box]
 
-    /// Frames of finished calls, reused by the next call (recursion keeps several).
-    private var spareFrames: [Frame] = []
-    /// True when every parameter lives in a plain slot and the frame has no cells, so a call
-    /// with exactly the positional arguments can fill the frame directly.
-    let acceptsFastCalls: Bool
-
+    /// Frames kept for reuse: the call at recursion depth d of this function runs in frames[d].
+    /// Frames with cells are never reused (closures made during the call may keep the cells).
+    private var frames: [Frame] = []
+    /// How many calls of this function are running.
+    private var depth = 0
+    private static let keptFrames = 256
     init(code: CompiledFunction, captures: [Box]) {
         self.code = code
         self.captures = captures
-        acceptsFastCalls = code.cellCount == 0 && !code.params.contains { $0.isCell }
         super.init(name: code.name, isClosure: true)
     }
 
-    /// A frame for a call: a spare one when there is one.
+    /// The frame for a new call; every frame taken must be handed back with `finish`, in order.
     @inline(__always)
     func makeFrame() -> Frame {
-        if let f = spareFrames.popLast() { return f }
-        return Frame(code: code, closure: self)
+        let d = depth
+        depth = d + 1
+        if d < frames.count { return frames[d] }
+        let frame = Frame(code: code, closure: self)
+        if d == frames.count && d < Closure.keptFrames && code.cellCount == 0 { frames.append(frame) }
+        return frame
     }
 
-    /// Takes a finished call's frame back for reuse, if nothing else holds it.
+    /// Ends a call: clears the frame's locals (so their values are freed now) if it is kept.
     @inline(__always)
-    func recycle(_ frame: inout Frame) {
-        guard code.cellCount == 0, spareFrames.count < 64, isKnownUniquelyReferenced(&frame) else { return }
-        frame.reset()
-        spareFrames.append(frame)
+    func finish(_ frame: Frame) {
+        depth -= 1
+        if depth < frames.count { frame.reset() }
     }
 
     override var signature: String {
@@ -129,15 +133,14 @@ final class Closure: Function {
     }
 
     override func call(_ args: Arguments, _ interp: Interpreter) throws -> Value {
-        var frame = makeFrame()
-        if acceptsFastCalls && args.keywords.isEmpty && args.positional.count == code.params.count {
-            for (i, p) in code.params.enumerated() { frame.slots[p.slot] = args.positional[i] }
+        let frame = makeFrame()
+        defer { finish(frame) }
+        if args.keywords.isEmpty && args.positional.count == code.directArity {
+            for (i, v) in args.positional.enumerated() { frame.slots[i] = v }
         } else {
             try bind(args, into: frame, interp)
         }
-        let result = try interp.runBody(code, frame)
-        recycle(&frame)
-        return result
+        return try interp.runBody(code, frame)
     }
 
     /// Binds positional and keyword arguments to parameters, evaluating defaults in the callee's
@@ -147,7 +150,7 @@ final class Closure: Function {
         if args.positional.count > params.count {
             throw MRSError(.argument, "\(name)() takes \(params.count) argument\(params.count == 1 ? "" : "s") but \(args.positional.count) were given", at: args.location)
         }
-        var given = [Value?](repeating: nil, count: params.count)
+        var given: [Value?] = params.map { _ in nil }
         for (i, v) in args.positional.enumerated() { given[i] = v }
         for (k, v) in args.keywords {
             guard let i = params.firstIndex(where: { $0.name == k }) else {
@@ -179,7 +182,10 @@ final class Frame {
     let slots: UnsafeMutablePointer<Value?>
     let slotCount: Int
     let cells: [Box]
-    let closure: Closure?
+    /// The closure being called (nil at top level). Not retained: a frame is only used while
+    /// its closure runs, and the closure keeps its reusable frames (a strong reference here
+    /// would be a cycle).
+    unowned(unsafe) let closure: Closure?
     /// Set by `return`.
     var returnValue: Value = .none
 

@@ -126,18 +126,11 @@ public final class Interpreter {
     }
 
     func runBody(_ code: CompiledFunction, _ frame: Frame) throws -> Value {
-        let body = code.body
-        var i = 0
-        while i < body.count {
-            let flow = try body[i].exec(frame)
-            i += 1
-            if case .normal = flow { continue }
-            if case .returned = flow {
-                // Hand the value over rather than copying it.
-                let v = frame.returnValue
-                frame.returnValue = .none
-                return v
-            }
+        if case .returned = try code.body.exec(frame) {
+            // Hand the value over rather than copying it.
+            let v = frame.returnValue
+            frame.returnValue = .none
+            return v
         }
         return .none
     }

@@ -19,21 +19,82 @@ class StmtNode {
     func exec(_ f: Frame) throws -> Flow { .normal }
 }
 
-/// Where a variable lives.
-enum VarRef {
-    case local(Int)
-    case cell(Int)
-    case capture(Int)
-    case global(Box)
+/// Where a variable lives: a slot or a cell of the running frame, a capture of the running
+/// closure, or a global. Plain fields, so reading one costs no reference counting: a global is
+/// held as its box's storage, which the interpreter's globals table keeps for its whole life.
+struct VarRef {
+    enum Kind { case local, cell, capture, global }
+    let kind: Kind
+    let index: Int
+    private let globalStorage: UnsafeMutablePointer<Value?>
+
+    private init(_ kind: Kind, _ index: Int, _ storage: UnsafeMutablePointer<Value?>) {
+        self.kind = kind
+        self.index = index
+        globalStorage = storage
+    }
+
+    static func local(_ slot: Int) -> VarRef { VarRef(.local, slot, Interpreter.nowhere) }
+    static func cell(_ i: Int) -> VarRef { VarRef(.cell, i, Interpreter.nowhere) }
+    static func capture(_ i: Int) -> VarRef { VarRef(.capture, i, Interpreter.nowhere) }
+    static func global(_ box: Box) -> VarRef { VarRef(.global, 0, box.p) }
+
+    var isGlobal: Bool { kind == .global }
 
     @inline(__always)
     func pointer(_ f: Frame) -> UnsafeMutablePointer<Value?> {
-        switch self {
-        case .local(let i): return f.slots + i
-        case .cell(let i): return f.cells[i].p
-        case .capture(let i): return f.closure.map { $0.captures[i].p } ?? Interpreter.nowhere
-        case .global(let b): return b.p
+        switch kind {
+        case .local: return f.slots + index
+        case .global: return globalStorage
+        case .cell: return f.cells[index].p
+        case .capture: return f.closure.map { $0.captures[index].p } ?? Interpreter.nowhere
         }
+    }
+}
+
+/// Child nodes that are called without a retain/release pair per call. The array keeps every
+/// node alive for as long as its parent, so a borrowed reference is safe; the pair would cost
+/// more than the work of many nodes.
+struct NodeList<Node: AnyObject> {
+    let nodes: [Node]
+    private let refs: [Unmanaged<Node>]
+
+    init(_ nodes: [Node]) {
+        self.nodes = nodes
+        refs = nodes.map { Unmanaged.passUnretained($0) }
+    }
+
+    var count: Int { refs.count }
+
+    /// Calls `body` with the i-th node.
+    @inline(__always)
+    func with<R>(_ i: Int, _ body: (Node) throws -> R) rethrows -> R {
+        try refs[i]._withUnsafeGuaranteedRef(body)
+    }
+}
+
+/// A sequence of statements (a function body, the body of a loop or a branch).
+final class BlockNode: StmtNode {
+    /// The node that runs `statements`: the statement itself when there is just one.
+    static func of(_ statements: [StmtNode], loc: SourceLocation) -> StmtNode {
+        statements.count == 1 ? statements[0] : BlockNode(statements, loc: loc)
+    }
+
+    let statements: NodeList<StmtNode>
+    init(_ statements: [StmtNode], loc: SourceLocation) {
+        self.statements = NodeList(statements)
+        super.init(loc: loc)
+    }
+    /// Runs the statements until one breaks, continues or returns.
+    override func exec(_ f: Frame) throws -> Flow {
+        var i = 0
+        while i < statements.count {
+            let flow = try statements.with(i) { try $0.exec(f) }
+            i += 1
+            if case .normal = flow { continue }
+            return flow
+        }
+        return .normal
     }
 }
 
@@ -51,7 +112,8 @@ final class ConstNode: ExprNode {
 final class VarNode: ExprNode {
     let ref: VarRef
     let name: String
-    unowned let interp: Interpreter
+    /// The interpreter owns all compiled code and outlives it.
+    unowned(unsafe) let interp: Interpreter
     /// A built-in found under this name the first time a global lookup fell through.
     private var builtin: Value?
 
@@ -64,43 +126,43 @@ final class VarNode: ExprNode {
 
     override func eval(_ f: Frame) throws -> Value {
         if let v = ref.pointer(f).pointee { return v }
-        if case .global = ref {
+        if ref.isGlobal {
             if let b = builtin { return b }
             if let b = interp.builtinValue(name) {
                 builtin = b
                 return b
             }
         }
-        throw interp.undefinedName(name, at: loc, isLocal: { if case .global = ref { return false } else { return true } }())
+        throw interp.undefinedName(name, at: loc, isLocal: !ref.isGlobal)
     }
 }
 
 final class ListNode: ExprNode {
-    let items: [ExprNode]
+    let items: NodeList<ExprNode>
     init(_ items: [ExprNode], loc: SourceLocation) {
-        self.items = items
+        self.items = NodeList(items)
         super.init(loc: loc)
     }
     override func eval(_ f: Frame) throws -> Value {
         var out: [Value] = []
         out.reserveCapacity(items.count)
-        for i in items { out.append(try i.eval(f)) }
+        for i in 0..<items.count { out.append(try items.with(i) { try $0.eval(f) }) }
         return .list(out)
     }
 }
 
 final class RecordNode: ExprNode {
     let keys: [String]
-    let values: [ExprNode]
+    let values: NodeList<ExprNode>
     init(keys: [String], values: [ExprNode], loc: SourceLocation) {
         self.keys = keys
-        self.values = values
+        self.values = NodeList(values)
         super.init(loc: loc)
     }
     override func eval(_ f: Frame) throws -> Value {
         var vals: [Value] = []
         vals.reserveCapacity(values.count)
-        for v in values { vals.append(try v.eval(f)) }
+        for i in 0..<values.count { vals.append(try values.with(i) { try $0.eval(f) }) }
         return .record(Record(keys: keys, values: vals))
     }
 }
@@ -147,30 +209,34 @@ final class UnaryNode: ExprNode {
 final class BinaryNode: ExprNode {
     let op: BinaryOperator
     let lhs: ExprNode, rhs: ExprNode
-    /// `variable op integer-constant` (`n < 2`, `n - 1`, `i % 3`): read in place, no copies.
-    private let variable: VarRef?
+    /// `x op integer-constant` (`n < 2`, `n - 1`, `r.slice == 0`): the constant is used as is,
+    /// and a variable on the left is read in place.
     private let constant: Int?
+    private let variable: VarRef?
 
     init(_ op: BinaryOperator, _ lhs: ExprNode, _ rhs: ExprNode, loc: SourceLocation) {
         self.op = op
         self.lhs = lhs
         self.rhs = rhs
-        if let v = lhs as? VarNode, let c = rhs as? ConstNode, case .int(let k) = c.value {
-            variable = v.ref
+        if let c = rhs as? ConstNode, case .int(let k) = c.value {
             constant = k
+            variable = (lhs as? VarNode)?.ref
         } else {
-            variable = nil
             constant = nil
+            variable = nil
         }
         super.init(loc: loc)
     }
 
+    /// The operation on two integers, or nil when it needs the general path (overflow, `//`,
+    /// `^`, a negative modulus).
     @inline(__always)
     private func intOp(_ x: Int, _ y: Int) -> Value? {
         switch op {
         case .add: let (r, o) = x.addingReportingOverflow(y); return o ? nil : .int(r)
         case .sub: let (r, o) = x.subtractingReportingOverflow(y); return o ? nil : .int(r)
         case .mul: let (r, o) = x.multipliedReportingOverflow(by: y); return o ? nil : .int(r)
+        case .div: return .float(Double(x) / Double(y))
         case .lt: return .bool(x < y)
         case .le: return .bool(x <= y)
         case .gt: return .bool(x > y)
@@ -183,28 +249,27 @@ final class BinaryNode: ExprNode {
     }
 
     override func eval(_ f: Frame) throws -> Value {
-        if let ref = variable, let k = constant, case .int(let x)? = ref.pointer(f).pointee, let r = intOp(x, k) {
-            return r
+        if let k = constant {
+            let a: Value
+            if let ref = variable {
+                if case .int(let x)? = ref.pointer(f).pointee, let r = intOp(x, k) { return r }
+                a = try lhs.eval(f)
+            } else {
+                a = try lhs.eval(f)
+                if case .int(let x) = a, let r = intOp(x, k) { return r }
+            }
+            return try general(a, .int(k))
         }
         let a = try lhs.eval(f)
         let b = try rhs.eval(f)
-        // Fast paths for the common scalar cases of interpreted loops.
-        if case .int(let x) = a, case .int(let y) = b {
-            switch op {
-            case .add: let (r, o) = x.addingReportingOverflow(y); if !o { return .int(r) }
-            case .sub: let (r, o) = x.subtractingReportingOverflow(y); if !o { return .int(r) }
-            case .mul: let (r, o) = x.multipliedReportingOverflow(by: y); if !o { return .int(r) }
-            case .lt: return .bool(x < y)
-            case .le: return .bool(x <= y)
-            case .gt: return .bool(x > y)
-            case .ge: return .bool(x >= y)
-            case .eq: return .bool(x == y)
-            case .ne: return .bool(x != y)
-            case .mod where y > 0 && x >= 0: return .int(x % y)
-            case .div: return .float(Double(x) / Double(y))
-            default: break
-            }
-        } else if case .float(let x) = a, case .float(let y) = b {
+        if case .int(let x) = a, case .int(let y) = b, let r = intOp(x, y) { return r }
+        return try general(a, b)
+    }
+
+    /// Floats directly, everything else through the operator tables.
+    @inline(__always)
+    private func general(_ a: Value, _ b: Value) throws -> Value {
+        if case .float(let x) = a, case .float(let y) = b {
             switch op {
             case .add: return .float(x + y)
             case .sub: return .float(x - y)
@@ -259,14 +324,15 @@ final class LogicalNode: ExprNode {
 
 final class CallNode: ExprNode {
     let callee: ExprNode
-    let positional: [ExprNode]
+    let positional: NodeList<ExprNode>
     let keywordNames: [String]
     let keywordValues: [ExprNode]
-    unowned let interp: Interpreter
+    /// The interpreter owns all compiled code and outlives it.
+    unowned(unsafe) let interp: Interpreter
 
     init(callee: ExprNode, positional: [ExprNode], keywordNames: [String], keywordValues: [ExprNode], interp: Interpreter, loc: SourceLocation) {
         self.callee = callee
-        self.positional = positional
+        self.positional = NodeList(positional)
         self.keywordNames = keywordNames
         self.keywordValues = keywordValues
         self.interp = interp
@@ -274,31 +340,35 @@ final class CallNode: ExprNode {
     }
 
     override func eval(_ f: Frame) throws -> Value {
-        let fv = try callee.eval(f)
-        // User function called with exactly its positional arguments: fill its frame directly.
-        if keywordNames.isEmpty, case .function(let fn) = fv, fn.isClosure {
-            let closure = unsafeDowncast(fn, to: Closure.self)
-            let slots = closure.code.paramSlots
-            if closure.acceptsFastCalls && slots.count == positional.count {
-                var frame = closure.makeFrame()
-                do {
-                    var i = 0
-                    while i < slots.count {
-                        frame.slots[slots[i]] = try positional[i].eval(f)
-                        i += 1
-                    }
-                } catch {
-                    closure.recycle(&frame)
-                    throw error
-                }
-                let result = try interp.enter(closure, frame, at: loc)
-                closure.recycle(&frame)
-                return result
-            }
+        // A switch over the temporary moves the function out of it rather than copying it.
+        switch try callee.eval(f) {
+        case .function(let fn) where fn.isClosure && keywordNames.isEmpty
+            && unsafeDowncast(fn, to: Closure.self).code.directArity == positional.count:
+            return try callDirectly(unsafeDowncast(fn, to: Closure.self), f)
+        case let fv:
+            return try call(fv, f)
         }
+    }
+
+    /// A user function called with exactly its positional parameters: the arguments go
+    /// straight into its frame.
+    @inline(never)
+    private func callDirectly(_ closure: Closure, _ f: Frame) throws -> Value {
+        let frame = closure.makeFrame()
+        defer { closure.finish(frame) }
+        var i = 0
+        while i < positional.count {
+            frame.slots[i] = try positional.with(i) { try $0.eval(f) }
+            i += 1
+        }
+        return try interp.enter(closure, frame, at: loc)
+    }
+
+    /// Any other call: arguments collected, then bound by the function.
+    private func call(_ fv: Value, _ f: Frame) throws -> Value {
         var args: [Value] = []
         args.reserveCapacity(positional.count)
-        for p in positional { args.append(try p.eval(f)) }
+        for i in 0..<positional.count { args.append(try positional.with(i) { try $0.eval(f) }) }
         var kws: [(String, Value)] = []
         if !keywordNames.isEmpty {
             kws.reserveCapacity(keywordNames.count)
@@ -361,14 +431,23 @@ final class IndexItemNode {
 final class FieldNode: ExprNode {
     let base: ExprNode
     let name: String
+    /// A variable base is read in place, without copying the record.
+    private let variable: VarRef?
+    /// Where the field was found last time (records built by one literal share their layout).
+    private var hint = 0
+
     init(base: ExprNode, name: String, loc: SourceLocation) {
         self.base = base
         self.name = name
+        variable = (base as? VarNode)?.ref
         super.init(loc: loc)
     }
     override func eval(_ f: Frame) throws -> Value {
+        if let ref = variable, case .record(let r)? = ref.pointer(f).pointee, let v = r.value(named: name, hint: &hint) {
+            return v
+        }
         let b = try base.eval(f)
-        if let v = b.recordField(name) { return v }
+        if case .record(let r) = b, let v = r.value(named: name, hint: &hint) { return v }
         do { return try Indexing.field(b, name) } catch { throw MRSError.wrap(error, at: loc) }
     }
 }
@@ -493,46 +572,69 @@ final class CompoundAssignNode: StmtNode {
     let target: TargetNode
     let read: ExprNode
     let value: ExprNode
+    /// The target is a plain variable (`n += 1`): updated in place.
+    private let variable: VarRef?
+
     init(op: BinaryOperator, target: TargetNode, read: ExprNode, value: ExprNode, loc: SourceLocation) {
         self.op = op
         self.target = target
         self.read = read
         self.value = value
+        variable = target.path.isEmpty ? target.ref : nil
         super.init(loc: loc)
     }
+
     override func exec(_ f: Frame) throws -> Flow {
+        if let ref = variable, case .int(let x)? = ref.pointer(f).pointee {
+            let rhs = try value.eval(f)
+            if case .int(let y) = rhs {
+                if op == .add, case let (r, o) = x.addingReportingOverflow(y), !o {
+                    ref.pointer(f).pointee = .int(r)
+                    return .normal
+                }
+                if op == .sub, case let (r, o) = x.subtractingReportingOverflow(y), !o {
+                    ref.pointer(f).pointee = .int(r)
+                    return .normal
+                }
+            }
+            try store(combine(.int(x), rhs), f)
+            return .normal
+        }
         let old = try read.eval(f)
         let rhs = try value.eval(f)
-        let new: Value
-        if case .int(let x) = old, case .int(let y) = rhs, op == .add, case let (r, o) = x.addingReportingOverflow(y), !o {
-            new = .int(r)
-        } else if case .int(let x) = old, case .int(let y) = rhs, op == .sub, case let (r, o) = x.subtractingReportingOverflow(y), !o {
-            new = .int(r)
-        } else if case .float(let x) = old, case .float(let y) = rhs, op == .add {
-            new = .float(x + y)
-        } else {
-            do { new = try Operators.binary(op, old, rhs) } catch { throw MRSError.wrap(error, at: loc) }
-        }
-        try Assignment.store(new, into: target, f)
+        try store(combine(old, rhs), f)
         return .normal
+    }
+
+    @inline(__always)
+    private func combine(_ old: Value, _ rhs: Value) throws -> Value {
+        if case .float(let x) = old, case .float(let y) = rhs, op == .add { return .float(x + y) }
+        do { return try Operators.binary(op, old, rhs) } catch { throw MRSError.wrap(error, at: loc) }
+    }
+
+    @inline(__always)
+    private func store(_ new: Value, _ f: Frame) throws {
+        if let ref = variable { ref.pointer(f).pointee = new } else { try Assignment.store(new, into: target, f) }
     }
 }
 
 final class IfNode: StmtNode {
-    let conditions: [ExprNode]
-    let bodies: [[StmtNode]]
-    let elseBody: [StmtNode]?
+    let conditions: NodeList<ExprNode>
+    let bodies: NodeList<StmtNode>
+    let elseBody: StmtNode?
     init(conditions: [ExprNode], bodies: [[StmtNode]], elseBody: [StmtNode]?, loc: SourceLocation) {
-        self.conditions = conditions
-        self.bodies = bodies
-        self.elseBody = elseBody
+        self.conditions = NodeList(conditions)
+        self.bodies = NodeList(bodies.map { BlockNode.of($0, loc: loc) })
+        self.elseBody = elseBody.map { BlockNode.of($0, loc: loc) }
         super.init(loc: loc)
     }
     override func exec(_ f: Frame) throws -> Flow {
-        for (i, c) in conditions.enumerated() {
-            if try truth(c, f) { return try runBlock(bodies[i], f) }
+        var i = 0
+        while i < conditions.count {
+            if try conditions.with(i, { try truth($0, f) }) { return try bodies.with(i) { try $0.exec(f) } }
+            i += 1
         }
-        if let e = elseBody { return try runBlock(e, f) }
+        if let e = elseBody { return try e.exec(f) }
         return .normal
     }
 }
@@ -544,30 +646,18 @@ func truth(_ c: ExprNode, _ f: Frame) throws -> Bool {
     do { return try Operators.truth(v, what: "a condition") } catch { throw MRSError.wrap(error, at: c.loc) }
 }
 
-@inline(__always)
-func runBlock(_ body: [StmtNode], _ f: Frame) throws -> Flow {
-    var i = 0
-    while i < body.count {
-        let flow = try body[i].exec(f)
-        i += 1
-        if case .normal = flow { continue }
-        return flow
-    }
-    return .normal
-}
-
 final class WhileNode: StmtNode {
     let condition: ExprNode
-    let body: [StmtNode]
+    let body: StmtNode
     init(condition: ExprNode, body: [StmtNode], loc: SourceLocation) {
         self.condition = condition
-        self.body = body
+        self.body = BlockNode.of(body, loc: loc)
         super.init(loc: loc)
     }
     override func exec(_ f: Frame) throws -> Flow {
         while try truth(condition, f) {
             if Interrupt.isRequested { try Interrupt.check() }
-            switch try runBlock(body, f) {
+            switch try body.exec(f) {
             case .breakLoop: return .normal
             case .returned: return .returned
             default: continue
@@ -581,12 +671,12 @@ final class ForNode: StmtNode {
     let targets: [VarRef]
     let names: [String]
     let iterable: ExprNode
-    let body: [StmtNode]
+    let body: StmtNode
     init(targets: [VarRef], names: [String], iterable: ExprNode, body: [StmtNode], loc: SourceLocation) {
         self.targets = targets
         self.names = names
         self.iterable = iterable
-        self.body = body
+        self.body = BlockNode.of(body, loc: loc)
         super.init(loc: loc)
     }
 
@@ -610,7 +700,7 @@ final class ForNode: StmtNode {
     @inline(__always)
     private func step(_ f: Frame, _ result: inout Flow) throws -> Bool {
         if Interrupt.isRequested { try Interrupt.check() }
-        switch try runBlock(body, f) {
+        switch try body.exec(f) {
         case .breakLoop: return false
         case .returned: result = .returned; return false
         default: return true
@@ -630,9 +720,15 @@ final class ForNode: StmtNode {
                 i += 1
             }
         case .list(let items):
-            for item in items {
-                try bind(item, f)
+            var i = 0
+            while i < items.count {
+                if targets.count == 1 {
+                    targets[0].pointer(f).pointee = items[i]
+                } else {
+                    try bind(items[i], f)
+                }
                 if try !step(f, &result) { break }
+                i += 1
             }
         case .string(let s):
             for ch in s {

@@ -66,12 +66,6 @@ public enum Value {
 
     public var isNone: Bool { if case .none = self { return true } else { return false } }
 
-    /// A record field read without copying the record (nil: not a record or no such field).
-    @inline(__always)
-    func recordField(_ name: String) -> Value? {
-        guard case .record(let r) = self else { return nil }
-        return r[name]
-    }
 }
 
 /// `range(start, stop, step)`: a lazy arithmetic sequence of integers.
@@ -133,6 +127,17 @@ public struct Record {
                 values.append(v)
             }
         }
+    }
+
+    /// A field's value, looked for first at `hint`, which is updated to where it was found.
+    @inline(__always)
+    func value(named key: String, hint: inout Int) -> Value? {
+        if hint < keys.count && keys[hint] == key { return values[hint] }
+        for i in 0..<keys.count where keys[i] == key {
+            hint = i
+            return values[i]
+        }
+        return nil
     }
 
     /// Index of a field.

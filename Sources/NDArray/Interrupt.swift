@@ -6,14 +6,15 @@ import Foundation
 public enum Interrupt {
     // A plain global int: written from a signal handler, read by polling; a torn or late read only
     // delays the stop by one poll.
-    nonisolated(unsafe) private static var flag: sig_atomic_t = 0
+    // Visible to inlined code: the interpreter polls it on every loop iteration and call.
+    @usableFromInline nonisolated(unsafe) static var flag: sig_atomic_t = 0
 
     /// Marks an interrupt request (async-signal-safe).
     @inline(__always) public static func request() { flag = 1 }
     /// Forgets a pending request (before running new user code).
     public static func clear() { flag = 0 }
     /// True once Ctrl-C was pressed and not yet handled.
-    @inline(__always) public static var isRequested: Bool { flag != 0 }
+    @inlinable public static var isRequested: Bool { flag != 0 }
 
     /// Throws `InterruptedError` (and clears the flag) if Ctrl-C was pressed.
     @inline(__always) public static func check() throws {

@@ -61,11 +61,11 @@ public enum GlobalRandom {
 extension NDArray {
     /// Uniform values in [low, high).
     public static func uniform(_ shape: [Int], low: Double = 0, high: Double = 1, dtype: DType = .float32, source: inout RandomSource) throws -> NDArray {
-        var out = try NDArray(uninitialized: shape, dtype: .float64, operation: "rand")
+        let out = try NDArray(uninitialized: shape, dtype: .float64, operation: "rand")
         let p = out.basePointer(as: Double.self)
         for i in 0..<out.count { p[i] = low + (high - low) * source.uniform() }
         if dtype.isComplex {
-            var im = try NDArray(uninitialized: shape, dtype: .float64, operation: "rand")
+            let im = try NDArray(uninitialized: shape, dtype: .float64, operation: "rand")
             let q = im.basePointer(as: Double.self)
             for i in 0..<im.count { q[i] = low + (high - low) * source.uniform() }
             return try NDArray.complex(real: out, imag: im).astype(dtype)
@@ -77,8 +77,8 @@ extension NDArray {
     /// imaginary parts are independent with variance σ²/2 each, so E|z|² = σ² (circular complex normal).
     public static func normal(_ shape: [Int], mean: Double = 0, std: Double = 1, dtype: DType = .float32, source: inout RandomSource) throws -> NDArray {
         if dtype.isComplex {
-            var re = try NDArray(uninitialized: shape, dtype: .float64, operation: "randn")
-            var im = try NDArray(uninitialized: shape, dtype: .float64, operation: "randn")
+            let re = try NDArray(uninitialized: shape, dtype: .float64, operation: "randn")
+            let im = try NDArray(uninitialized: shape, dtype: .float64, operation: "randn")
             let p = re.basePointer(as: Double.self), q = im.basePointer(as: Double.self)
             let s = std / 2.0.squareRoot()
             for i in 0..<re.count {
@@ -87,7 +87,7 @@ extension NDArray {
             }
             return try NDArray.complex(real: re, imag: im).astype(dtype)
         }
-        var out = try NDArray(uninitialized: shape, dtype: .float64, operation: "randn")
+        let out = try NDArray(uninitialized: shape, dtype: .float64, operation: "randn")
         let p = out.basePointer(as: Double.self)
         for i in 0..<out.count { p[i] = mean + std * source.normal() }
         return try out.astype(dtype, operation: "randn")

@@ -157,7 +157,7 @@ extension NDArray {
 
     /// A fresh accumulator of `shape` filled with `initial`.
     private static func accumulator<Acc: NDElement>(_ shape: [Int], _ initial: Acc) -> NDArray {
-        var a = NDArray(knownShape: shape, dtype: Acc.dtype)
+        let a = NDArray(knownShape: shape, dtype: Acc.dtype)
         let p = a.basePointer(as: Acc.self)
         for i in 0..<a.count { p[i] = initial }
         return a
@@ -341,7 +341,7 @@ extension NDArray {
             len = count
         }
         guard len > 0 else { throw ArrayError(name, "cannot take the \(name) of an empty array (shape \(Shape.text(shape)))") }
-        var out = NDArray(knownShape: outShape, dtype: .int64)
+        let out = NDArray(knownShape: outShape, dtype: .int64)
         let p = src.basePointer(as: Double.self), o = out.basePointer(as: Int.self)
         for j in 0..<(src.count / len) {
             let row = p + j * len

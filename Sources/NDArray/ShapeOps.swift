@@ -81,7 +81,7 @@ extension NDArray {
             throw ArrayError("roll", "\(shifts.count) shifts given for \(axes.count) axes")
         }
         let ax = try Shape.axes(axes, rank: rank, operation: "roll")
-        var out = NDArray(knownShape: shape, dtype: dtype)
+        let out = NDArray(knownShape: shape, dtype: dtype)
         // Each axis splits into two blocks; copy the 2^k block pairs as strided views.
         var pieces: [([Index], [Index])] = [([], [])]
         for d in 0..<rank {
@@ -137,7 +137,7 @@ extension NDArray {
             if o1 || o2 { throw ArrayError("pad", "padded shape is too large") }
             newShape.append(s2)
         }
-        var out = try NDArray.full(newShape, value: value, dtype: dtype, operation: "pad")
+        let out = try NDArray.full(newShape, value: value, dtype: dtype, operation: "pad")
         let sel = try out.selection((0..<rank).map { .slice(start: before[$0], stop: before[$0] + shape[$0], step: nil) }, operation: "pad")
         var target = out.view(shape: sel.shape, strides: sel.strides, offset: sel.offset)
         target.copyElements(from: self)
@@ -189,7 +189,7 @@ extension NDArray {
         }
         var shape = first.shape
         shape[a] = total
-        var out = try NDArray(uninitialized: shape, dtype: dtype, operation: "concat")
+        let out = try NDArray(uninitialized: shape, dtype: dtype, operation: "concat")
         var start = 0
         for x in arrays {
             var idx = [Index](repeating: .all, count: first.rank)

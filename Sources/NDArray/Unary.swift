@@ -113,7 +113,7 @@ extension NDArray {
     /// exactly with hypot in double precision.
     private func complexMagnitudes() -> NDArray {
         let src = contiguous()
-        var out = NDArray(knownShape: shape, dtype: .float32)
+        let out = NDArray(knownShape: shape, dtype: .float32)
         let z = src.basePointer(as: Complex64.self), o = out.basePointer(as: Float.self)
         parallelChunks(count) { lo, hi in
             for i in lo..<hi {
@@ -166,7 +166,7 @@ extension NDArray {
         let shape = try Shape.broadcast(real.shape, imag.shape, operation: "complex")
         let double = real.dtype.isDouble || imag.dtype.isDouble
         let t: DType = double ? .complex128 : .complex64
-        var out = try NDArray(uninitialized: shape, dtype: t, operation: "complex")
+        let out = try NDArray(uninitialized: shape, dtype: t, operation: "complex")
         var re = out.realPart(), im = out.imagPart()
         re.copyElements(from: real)
         im.copyElements(from: imag)

@@ -95,6 +95,20 @@ final class REPLEvaluationTests: XCTestCase {
         XCTAssertTrue(h.errors.contains("called at REPL[2]:1:1"), h.errors)
     }
 
+    /// Frames reused by recursive calls are handed back when an error unwinds them, so the
+    /// function works again afterwards, with its own locals per call.
+    func testAFunctionWorksAgainAfterAnErrorDeepInItsRecursion() {
+        let h = REPLHarness(lines: [
+            "fn down(n, fail)", "  here = n * 10", "  if n == 0", "    if fail", "      error(\"bottom\")", "    end",
+            "    return 0", "  end", "  return here + down(n - 1, fail)", "end",
+            "down(300, true)", "down(300, false)", "down(3, false)",
+            "fn forever(n) return forever(n + 1) end", "forever(0)", "down(4, false)",
+        ]).run()
+        XCTAssertTrue(h.errors.contains("error: bottom"), h.errors)
+        XCTAssertTrue(h.errors.contains("recursion too deep"), h.errors)
+        XCTAssertEqual(h.outputLines, ["451500", "60", "100"])
+    }
+
     func testSyntaxErrorThatIsNotIncompleteIsReportedAtOnce() {
         let h = REPLHarness(lines: ["x = )", "1 + 1"]).run()
         XCTAssertTrue(h.errors.contains("REPL[1]:1:5: error:"), h.errors)
