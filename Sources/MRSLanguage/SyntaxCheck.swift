@@ -1,11 +1,16 @@
-/// Parsing without running, for the REPL: it decides whether typed lines form a complete input
-/// (and records that input in the history) before anything runs.
+/// Parsing without running: the REPL decides whether typed lines form a complete input (and
+/// records that input in the history) before anything runs; tools check examples.
 public enum SyntaxCheck {
+    /// Throws the syntax errors of a source, if any.
+    public static func check(_ source: SourceFile) throws {
+        _ = try Parser.parse(source)
+    }
+
     /// The syntax error of `text`, or nil when it parses. An error whose `isIncompleteInput` is
     /// true means the text only ended early (an open block, bracket or string).
     public static func error(in text: String, name: String) -> MRSError? {
         do {
-            _ = try Parser.parse(SourceFile(name: name, text: text))
+            try check(SourceFile(name: name, text: text))
             return nil
         } catch let e as MRSError {
             return e

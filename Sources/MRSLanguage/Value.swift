@@ -38,7 +38,7 @@ public enum Value {
     public var typeDescription: String {
         switch self {
         case .array(let a): return "\(a.summary) array"
-        case .list(let l): return "list of \(l.count)"
+        case .list(let l): return l.isEmpty ? "empty list" : "list of \(l.count)"
         default: return typeName
         }
     }

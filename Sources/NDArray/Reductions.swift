@@ -1,14 +1,14 @@
 import Foundation
 
-/// Reductions over all or chosen axes.
+/// Reductions over all or chosen axes. The raw values name the operation in error messages.
 public enum ReduceOp: String, Sendable {
     case sum, prod, mean, min, max, any, all
     /// Σ|x|² (the core of rss and the 2-norm).
-    case sumSquares
+    case sumSquares = "sum of squares"
     /// Σ|x| (the 1-norm).
-    case sumAbs
+    case sumAbs = "sum of magnitudes"
     /// max |x| (the ∞-norm).
-    case maxAbs
+    case maxAbs = "largest magnitude"
 }
 
 /// An elementwise map applied before combining (identity, widening, |x|, |x|²).

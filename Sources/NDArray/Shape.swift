@@ -44,7 +44,8 @@ public enum Shape {
     public static func axis(_ axis: Int, rank: Int, operation: String) throws -> Int {
         let a = axis < 0 ? axis + rank : axis
         guard a >= 0 && a < rank else {
-            throw ArrayError(operation, "axis \(axis) is out of range for an array of rank \(rank)")
+            let valid = rank == 0 ? "it has no axes" : "axes are 0…\(rank - 1), or -\(rank)…-1 from the end"
+            throw ArrayError(operation, "axis \(axis) is out of range for an array of rank \(rank) (\(valid))")
         }
         return a
     }

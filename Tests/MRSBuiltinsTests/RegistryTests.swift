@@ -38,7 +38,7 @@ final class RegistryTests: XCTestCase {
         _ = interp
         for e in registry.entries {
             let src = SourceFile(name: "example of \(e.name)", text: e.example)
-            XCTAssertNoThrow(try Syntax.check(src), "example of \(e.name) does not parse:\n\(e.example)")
+            XCTAssertNoThrow(try SyntaxCheck.check(src), "example of \(e.name) does not parse:\n\(e.example)")
         }
     }
 }
