@@ -282,7 +282,7 @@ final class Compiler {
                case .name(let fname) = callee.kind, fname == "append" || fname == "extend", args.count == 2,
                args.allSatisfy({ $0.name == nil }), case .name(let first) = args[0].value.kind, first == n {
                 return AppendAssignNode(ref: ref(n, scope), callee: try expr(callee, scope), element: try expr(args[1].value, scope),
-                                        isExtend: fname == "extend", fallback: plain, loc: s.loc)
+                                        isExtend: fname == "extend", fallback: plain, callLoc: value.loc, interp: interp, loc: s.loc)
             }
             return plain
         case .compoundAssign(let op, let t, let value):

@@ -528,21 +528,29 @@ final class AssignNode: StmtNode {
 }
 
 /// `xs = append(xs, x)` (or `extend`): appends in place instead of copying the list, which
-/// would make building a list in a loop quadratic. Falls back to the plain assignment when
-/// `append` is not the built-in or `xs` is not a list.
+/// would make building a list in a loop quadratic. When `append` is not the built-in, the plain
+/// assignment runs instead; when `xs` is not a list, the built-in is called with the values
+/// already evaluated (so `x` is evaluated once either way).
 final class AppendAssignNode: StmtNode {
     let ref: VarRef
     let callee: ExprNode
     let element: ExprNode
     let isExtend: Bool
     let fallback: AssignNode
+    /// Where the call is, for errors from the built-in.
+    let callLoc: SourceLocation
+    /// The interpreter owns all compiled code and outlives it.
+    unowned(unsafe) let interp: Interpreter
 
-    init(ref: VarRef, callee: ExprNode, element: ExprNode, isExtend: Bool, fallback: AssignNode, loc: SourceLocation) {
+    init(ref: VarRef, callee: ExprNode, element: ExprNode, isExtend: Bool, fallback: AssignNode,
+         callLoc: SourceLocation, interp: Interpreter, loc: SourceLocation) {
         self.ref = ref
         self.callee = callee
         self.element = element
         self.isExtend = isExtend
         self.fallback = fallback
+        self.callLoc = callLoc
+        self.interp = interp
         super.init(loc: loc)
     }
 
@@ -551,18 +559,25 @@ final class AppendAssignNode: StmtNode {
               b.entry.name == (isExtend ? "extend" : "append"), b.entry.family == "core" else {
             return try fallback.exec(f)
         }
-        let v = try element.eval(f)
         let p = ref.pointer(f)
-        guard case .list(var l)? = p.pointee else { return try fallback.exec(f) }
-        if isExtend {
-            guard case .list(let items) = v else { return try fallback.exec(f) }
-            p.pointee = nil
-            l.append(contentsOf: items)
-        } else {
-            p.pointee = nil
-            l.append(v)
+        // An undefined `xs`: the plain assignment says so (nothing evaluated yet).
+        if case .none = p.pointee { return try fallback.exec(f) }
+        let v = try element.eval(f)
+        if case .list(var l)? = p.pointee {
+            if !isExtend {
+                p.pointee = nil
+                l.append(v)
+                p.pointee = .list(l)
+                return .normal
+            }
+            if case .list(let items) = v {
+                p.pointee = nil
+                l.append(contentsOf: items)
+                p.pointee = .list(l)
+                return .normal
+            }
         }
-        p.pointee = .list(l)
+        p.pointee = try interp.invoke(fn, Arguments([p.pointee ?? .none, v], keywords: [], location: callLoc))
         return .normal
     }
 }
