@@ -561,7 +561,7 @@ final class AppendAssignNode: StmtNode {
         }
         let p = ref.pointer(f)
         // An undefined `xs`: the plain assignment says so (nothing evaluated yet).
-        if case .none = p.pointee { return try fallback.exec(f) }
+        if p.pointee == nil { return try fallback.exec(f) }
         let v = try element.eval(f)
         if case .list(var l)? = p.pointee {
             if !isExtend {
