@@ -145,6 +145,47 @@ enum IsmrmrdBuiltins {
             try writer(a).writer.appendArray(try a.array("x"), name: try a.string("name"))
             return .none
         },
+        BuiltinEntry("ismrmrd_write_images(w, name, images, head=none, attributes=\"\")", family: family,
+                     summary: "Append an image series to a file made with ismrmrd_create: one image [X, Y], [X, Y, Z] or [X, Y, Z, CHA], or a list of images.",
+                     description: "A list may hold arrays and image records {head, attributes, data} as f[\"name\"] returns them. head= is a record of ImageHeader fields (field_of_view, position, read_dir, slice, repetition, image_series_index, …) for every array; image_index counts 0, 1, … unless head sets it. data_type, matrix_size and channels come from the data; image_type is complex for complex data and magnitude otherwise, unless head sets it. attributes= is ISMRMRD meta XML. The series reads back in ismrmrd-python (read_image) and h5py.",
+                     example: "ismrmrd_write_images(w, \"image_0\", img, head={field_of_view: [240.0, 240.0, 5.0], slice: 0})\nismrmrd_write_images(w, \"slices\", [img0, img1])") { a in
+            let w = try writer(a)
+            let name = try a.string("name")
+            let attributes = try a.string("attributes")
+            var base = ImageHeader()
+            var indexGiven = false
+            if !a.isNone("head") {
+                guard case .record(let r) = a["head"] else { throw a.bad("head", expected: "a record of ImageHeader fields") }
+                base = try ImageHeader(fields: try HeaderValues.header(a["head"], what: "head"))
+                indexGiven = r["image_index"] != nil
+            }
+            func image(_ v: Value, _ k: Int, _ what: String) throws -> ISMRMRDImage {
+                if case .record(let r) = v {
+                    guard let data = r["data"] else { throw a.error("\(what) is a record without 'data' (expected an image record {head, attributes, data})") }
+                    let head = try r["head"].map { try ImageHeader(fields: try HeaderValues.header($0, what: "\(what).head")) } ?? base
+                    var text = attributes
+                    if let t = r["attributes"] {
+                        guard case .string(let s) = t else { throw a.error("\(what).attributes must be a string of meta XML, got \(t.typeDescription)") }
+                        text = s
+                    }
+                    return ISMRMRDImage(head: head, attributes: text, data: try Convert.toArray(data, what: "\(what).data"))
+                }
+                var head = base
+                if !indexGiven {
+                    guard let index = UInt16(exactly: k) else { throw a.error("a series holds at most 65536 images (image_index is 16-bit)") }
+                    head.image_index = index
+                }
+                return ISMRMRDImage(head: head, attributes: attributes, data: try Convert.toArray(v, what: what))
+            }
+            var images: [ISMRMRDImage] = []
+            if case .list(let items) = a["images"], !items.isEmpty, items.allSatisfy({ if case .array = $0 { return true }; if case .record = $0 { return true }; return false }) {
+                for (k, item) in items.enumerated() { images.append(try image(item, k, "images[\(k)]")) }
+            } else {
+                images.append(try image(a["images"], 0, "images"))
+            }
+            try w.writer.appendImages(images, series: name)
+            return .none
+        },
         BuiltinEntry("ismrmrd_close(w)", family: family, summary: "Finish writing an ISMRMRD file (it is also closed when the writer is no longer used).",
                      example: "ismrmrd_close(w)") { a in
             try writer(a).close()

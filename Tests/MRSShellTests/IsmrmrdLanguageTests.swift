@@ -178,6 +178,44 @@ final class IsmrmrdLanguageTests: XCTestCase {
         XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "11 7 -5 True [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]")
     }
 
+    /// Image series written from the language read back in ismrmrd-python with their headers,
+    /// and in mrs; a series read from a file can be written again as it is.
+    func testImageSeriesReadBackInIsmrmrdPython() throws {
+        let path = try generate("f.h5", ["-m", "32", "-c", "2"])
+        let out = dir.appendingPathComponent("images.h5").path
+        let printed = run("""
+        f = ismrmrd(path)
+        w = ismrmrd_create(dir + "/images.h5", f.header)
+        img = complex(reshape(arange(12), [4, 3]), 1)
+        ismrmrd_write_images(w, "image_0", img, head={field_of_view: [240.0, 180.0, 5.0], slice: 2})
+        ismrmrd_write_images(w, "mags", [abs(img), 2 * abs(img)])
+        ismrmrd_close(w)
+        g = ismrmrd(dir + "/images.h5")
+        m = g["mags"]
+        print(len(m), m[1].head.image_index, m[1].head.image_type, shape(m[1].data))
+        w2 = ismrmrd_create(dir + "/again.h5", f.header)
+        ismrmrd_write_images(w2, "copy", m)
+        ismrmrd_close(w2)
+        c = ismrmrd(dir + "/again.h5")["copy"]
+        print(c[1].head.image_index, max(abs(c[1].data - m[1].data)))
+        """, path: path)
+        XCTAssertEqual(printed, "2 1 1 [4, 3, 1, 1]\n1 0.0\n")
+        let script = """
+        import ismrmrd, numpy as np, sys
+        d = ismrmrd.Dataset(sys.argv[1], 'dataset', False)
+        im = d.read_image('image_0', 0)
+        m = d.read_image('mags', 1)
+        print(im.data.shape, im.data.dtype, im.slice, [float(x) for x in im.field_of_view], im.image_type,
+              im.data[0, 0, 2, 1], m.image_index, m.data.dtype, round(float(m.data[0, 0, 2, 3]), 4))
+        """
+        let r = try TestSupport.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                       "(1, 1, 3, 4) complex64 2 [240.0, 180.0, 5.0] 5 (9+1j) 1 float32 22.0907")
+        XCTAssertTrue(fails("w = ismrmrd_create(dir + \"/x.h5\", \"<ismrmrdHeader/>\"); ismrmrd_write_images(w, \"s\", zeros([2, 2]), head={nosuch: 1})").contains("nosuch"))
+        XCTAssertTrue(fails("w = ismrmrd_create(dir + \"/y.h5\", \"<ismrmrdHeader/>\"); ismrmrd_write_images(w, \"s\", zeros([2]))").contains("[x, y]"))
+    }
+
     func testBadFilesGiveClearErrorsAndTheSessionGoesOn() throws {
         let textFile = dir.appendingPathComponent("notes.txt")
         try "not hdf5".write(to: textFile, atomically: true, encoding: .utf8)
