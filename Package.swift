@@ -50,18 +50,21 @@ let package = Package(
         .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray"], path: "bench/mrs-bench"),
 
         // Tests
+        // Helpers shared by the test targets: temporary directories, peer programs, the NumPy
+        // reference (Tests/PeerTestSupport/README.md). No product depends on it.
+        .target(name: "PeerTestSupport", dependencies: ["NDArray"], path: "Tests/PeerTestSupport", exclude: ["README.md"]),
         .testTarget(name: "NDArrayTests", dependencies: ["NDArray"]),
-        .testTarget(name: "ArrayFormatsTests", dependencies: ["ArrayFormats", "NDArray"]),
-        .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit", "NDArray"]),
-        .testTarget(name: "ISMRMRDTests", dependencies: ["ISMRMRD", "NDArray"]),
-        .testTarget(name: "FourierTests", dependencies: ["Fourier", "NDArray"]),
-        .testTarget(name: "ReconTests", dependencies: ["Recon", "ISMRMRD", "Fourier", "NDArray"]),
-        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "NDArray"]),
+        .testTarget(name: "ArrayFormatsTests", dependencies: ["ArrayFormats", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "ISMRMRDTests", dependencies: ["ISMRMRD", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "FourierTests", dependencies: ["Fourier", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "ReconTests", dependencies: ["Recon", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),
         .testTarget(name: "MRSBuiltinsTests", dependencies: ["MRSBuiltins", "MRSLanguage", "NDArray"]),
-        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
-        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage"], exclude: ["pty"]),
+        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "PeerTestSupport"]),
+        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage", "PeerTestSupport"], exclude: ["pty"]),
     ],
     swiftLanguageModes: [.v5]
 )

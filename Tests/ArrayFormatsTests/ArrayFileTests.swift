@@ -1,12 +1,12 @@
 import ArrayFormats
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// Choosing the format by file name.
 final class ArrayFileTests: XCTestCase {
     var dir = ""
-    override func setUpWithError() throws { dir = try makeTemporaryDirectory() }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    override func setUpWithError() throws { dir = try makeTemporaryDirectory(self, "mrs-formats").path }
 
     func testDispatchesOnExtension() throws {
         let a = try patternArray([3, 4], .complex64)

@@ -1,14 +1,19 @@
 @testable import ArrayFormats
 import Foundation
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// BART .cfl/.hdr files: our own round trips, files the `bart` tool writes, and `bart fft` run
 /// on files we wrote, checked against a slow direct DFT.
 final class CFLTests: XCTestCase {
     var dir = ""
-    override func setUpWithError() throws { dir = try makeTemporaryDirectory() }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    override func setUpWithError() throws { dir = try makeTemporaryDirectory(self, "mrs-formats").path }
+
+    /// Runs the `bart` tool, a peer these tests need.
+    private func bart(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        try runProgram("bart", arguments, needs: "bart (Debian bart)", file: file, line: line)
+    }
 
     func testWritesBartHeaderAndRawData() throws {
         let a = try NDArray([Complex64(1, 2), Complex64(3, -4)], shape: [1, 2])
@@ -37,14 +42,14 @@ final class CFLTests: XCTestCase {
     }
 
     func testReadsWhatBartWrites() throws {
-        try runTool("bart", ["ones", "3", "4", "5", "1", dir + "/o"])
+        try bart(["ones", "3", "4", "5", "1", dir + "/o"])
         let o = try CFL.read(dir + "/o")
         XCTAssertEqual(o.shape, [4, 5])
         XCTAssertTrue(o.toArray(Complex64.self).allSatisfy { $0 == Complex64(1, 0) })
-        try runTool("bart", ["ones", "16"] + [String](repeating: "1", count: 15) + ["3", dir + "/o16"])
+        try bart(["ones", "16"] + [String](repeating: "1", count: 15) + ["3", dir + "/o16"])
         XCTAssertEqual(try CFL.read(dir + "/o16").shape, [Int](repeating: 1, count: 15) + [3])
         // bart index: values 0, 1, 2, … along one dimension.
-        try runTool("bart", ["index", "1", "4", dir + "/i"])
+        try bart(["index", "1", "4", dir + "/i"])
         XCTAssertEqual(try CFL.read(dir + "/i").toArray(Complex64.self), (0..<4).map { Complex64(Float($0), 0) })
         XCTAssertEqual(try CFL.read(dir + "/i").shape, [1, 4])
     }
@@ -70,7 +75,7 @@ final class CFLTests: XCTestCase {
             var source = RandomSource(seed: 42)
             let x = try NDArray.normal([n0, n1], dtype: .complex64, source: &source)
             try CFL.write(x, to: dir + "/in")
-            try runTool("bart", ["fft", "-u"] + (centered ? [] : ["-n"]) + ["3", dir + "/in", dir + "/out"])
+            try bart(["fft", "-u"] + (centered ? [] : ["-n"]) + ["3", dir + "/in", dir + "/out"])
             let y = try CFL.read(dir + "/out")
             XCTAssertEqual(y.shape, [n0, n1])
             let want = directDFT(x.toArray(Complex64.self).map(\.double), n0, n1, centered: centered)

@@ -1,12 +1,12 @@
 import ArrayFormats
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// .npy files exchanged with NumPy in both directions, for every type and both memory orders.
 final class NPYInteropTests: XCTestCase {
     var dir = ""
-    override func setUpWithError() throws { dir = try makeTemporaryDirectory() }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    override func setUpWithError() throws { dir = try makeTemporaryDirectory(self, "mrs-formats").path }
 
     static let shapes: [[Int]] = [[2, 3, 4], [], [0, 3], [5], [3, 1, 2]]
 

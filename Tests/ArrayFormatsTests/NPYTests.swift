@@ -1,12 +1,12 @@
 @testable import ArrayFormats
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// .npy reading and writing checked against files built byte by byte.
 final class NPYTests: XCTestCase {
     var dir = ""
-    override func setUpWithError() throws { dir = try makeTemporaryDirectory() }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    override func setUpWithError() throws { dir = try makeTemporaryDirectory(self, "mrs-formats").path }
 
     func testReadsCOrderAsNumpyShape() throws {
         // NumPy a = [[1, 2, 3], [4, 5, 6]] in C order: memory 1 2 3 4 5 6.

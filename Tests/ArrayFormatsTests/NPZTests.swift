@@ -1,13 +1,13 @@
 @testable import ArrayFormats
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// .npz archives: NumPy's savez/savez_compressed read by us, ours read by numpy.load, and
 /// damaged archives refused with clear errors.
 final class NPZTests: XCTestCase {
     var dir = ""
-    override func setUpWithError() throws { dir = try makeTemporaryDirectory() }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+    override func setUpWithError() throws { dir = try makeTemporaryDirectory(self, "mrs-formats").path }
 
     /// Writes a.npz (savez), c.npz (savez_compressed) and z64.npz (ZIP64 fields forced) with
     /// NumPy: images (complex64, C order 6x5x4), mask (bool), counts (int16, Fortran), scalar.

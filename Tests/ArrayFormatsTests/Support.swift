@@ -2,41 +2,6 @@ import Foundation
 import NDArray
 import XCTest
 
-/// A fresh directory under the system temporary directory, removed by the caller's teardown.
-func makeTemporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "mrs-formats-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-/// Runs a program and returns its standard output; a missing program or a failure throws with
-/// its standard error, so a missing peer fails the test with a clear message.
-@discardableResult
-func runTool(_ executable: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [executable] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let stdout = String(decoding: outData, as: UTF8.self), stderr = String(decoding: errData, as: UTF8.self)
-    if process.terminationStatus != 0 {
-        struct ToolFailed: Error, CustomStringConvertible { let description: String }
-        throw ToolFailed(description: "\(executable) \(arguments.prefix(1).joined()) … exited with \(process.terminationStatus) (is it installed?):\n\(stderr)\n\(stdout)")
-    }
-    return stdout
-}
-
-/// Runs a Python 3 script (with numpy) given as text; `args` become sys.argv[1…].
-@discardableResult
-func runPython(_ script: String, _ args: [String] = []) throws -> String {
-    try runTool("python3", ["-c", script] + args)
-}
-
 /// The Python definition of the test pattern every interop test uses (`pattern(shape, kind)`),
 /// the same numbers as `patternArray` computes in Swift.
 let pythonPattern = """

@@ -1,5 +1,6 @@
 import XCTest
 import NDArray
+import PeerTestSupport
 @testable import Fourier
 
 /// NumPy agreement, round trips, Parseval, views, errors, edge cases, plans and their cache.

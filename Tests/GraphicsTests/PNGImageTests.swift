@@ -1,10 +1,11 @@
 import Foundation
+import PeerTestSupport
 import XCTest
 @testable import Graphics
 
 final class PNGImageTests: XCTestCase {
     func testRoundTripGrayRGBAndRGBA() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory(self, "mrs-graphics").path
         for format in [PNGFormat.gray, .rgb, .rgba] {
             let w = 7, h = 5
             let pixels = (0..<(w * h * format.channels)).map { UInt8(($0 * 37 + 11) % 256) }
@@ -17,7 +18,7 @@ final class PNGImageTests: XCTestCase {
     }
 
     func testPythonZlibDecoderAgreesWithOurFiles() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory(self, "mrs-graphics").path
         let w = 13, h = 9
         for (format, colorType) in [(PNGFormat.gray, 0), (.rgb, 2), (.rgba, 6)] {
             let pixels: [UInt8] = (0..<(w * h * format.channels)).map { (i: Int) -> UInt8 in UInt8((i * 53 + i / 7) % 256) }
@@ -32,7 +33,7 @@ final class PNGImageTests: XCTestCase {
     }
 
     func testReadsAPNGWrittenByPython() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory(self, "mrs-graphics").path
         let path = dir + "/from-python.png"
         // Python writes a 3x2 RGB PNG with a hand-made encoder (filter 0, zlib stream).
         _ = try runPython(#"""
@@ -65,7 +66,7 @@ open(sys.argv[1], 'wb').write(png)
     }
 
     func testReadErrorsForMissingCorruptAndTruncatedFiles() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory(self, "mrs-graphics").path
         XCTAssertThrowsError(try PNGImage.read(from: dir + "/missing.png")) { error in
             XCTAssertTrue("\(error)".contains("cannot read '\(dir)/missing.png'"), "\(error)")
         }
@@ -97,7 +98,7 @@ open(sys.argv[1], 'wb').write(png)
     }
 
     func testRasterWritesGrayOnlyWhenEveryPixelIsGray() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory(self, "mrs-graphics").path
         var r = try Raster(width: 4, height: 3, fill: RGB(gray: 90))
         try r.write(to: dir + "/gray.png")
         XCTAssertEqual(try decodeWithPython(dir + "/gray.png").colorType, 0)

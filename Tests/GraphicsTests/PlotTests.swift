@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import NDArray
+import PeerTestSupport
 @testable import Graphics
 
 final class PlotTests: XCTestCase {
@@ -121,7 +122,7 @@ final class PlotTests: XCTestCase {
     }
 
     func testComplexYIsPlottedAsMagnitudeAndWritten() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory(self, "mrs-graphics").path
         let z = NDArray((0..<32).map { Complex64(3 * cos(Float($0)), 3 * sin(Float($0))) })
         var o = PlotOptions()
         o.title = "readout"

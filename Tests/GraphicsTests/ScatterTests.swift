@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import NDArray
+import PeerTestSupport
 @testable import Graphics
 
 final class ScatterTests: XCTestCase {
@@ -81,7 +82,7 @@ final class ScatterTests: XCTestCase {
     }
 
     func testSpiralTrajectoryWritesAStandardPNG() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory(self, "mrs-graphics").path
         let n = 3000
         let k = NDArray((0..<n).map { i -> Complex64 in
             let t = Double(i) / Double(n) * 40

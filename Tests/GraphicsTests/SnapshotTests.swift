@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import NDArray
+import PeerTestSupport
 @testable import Graphics
 
 final class SnapshotTests: XCTestCase {
@@ -11,7 +12,7 @@ final class SnapshotTests: XCTestCase {
     }
 
     func testRampAlongDimensionZeroIncreasesLeftToRightInTheWrittenFile() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory(self, "mrs-graphics").path
         // shape [4, 3]: value = index along dim 0.
         let a = try floats((0..<12).map { Float($0 % 4) }, [4, 3])
         let path = dir + "/ramp.png"
@@ -26,7 +27,7 @@ final class SnapshotTests: XCTestCase {
     }
 
     func testBlockAtHighDimensionOneIndexAppearsAtTheBottom() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory(self, "mrs-graphics").path
         var values = [Float](repeating: 0, count: 4 * 6)
         values[1 + 4 * 5] = 1  // element [1, 5]
         values[2 + 4 * 5] = 1  // element [2, 5]
@@ -226,7 +227,7 @@ final class SnapshotTests: XCTestCase {
     }
 
     func testNaNAndInfinityAreDrawnInTheirOwnColourAndNotCounted() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory(self, "mrs-graphics").path
         let a = try floats([.nan, .infinity, 1, 2, -.infinity, 0], [6, 1])
         let path = dir + "/nan.png"
         let r = try Snapshot.write(a, to: path, options: options { $0.scaling = .minMax })

@@ -1,40 +1,8 @@
 import Foundation
 import XCTest
 import NDArray
+import PeerTestSupport
 @testable import Graphics
-
-/// A fresh temporary directory for one test, removed at the end of the process run.
-func temporaryDirectory(_ name: String = #function) throws -> String {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let path = NSTemporaryDirectory() + "mrs-graphics-\(safe)-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-/// Runs python3 with `script` and arguments; fails the test (not skips) when python3 is missing.
-func runPython(_ script: String, _ arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    do {
-        try process.run()
-    } catch {
-        XCTFail("python3 is needed as a peer for this test but could not be started: \(error)", file: file, line: line)
-        throw error
-    }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let message = String(decoding: errors, as: UTF8.self)
-        XCTFail("python3 failed (is python3 installed?): \(message)", file: file, line: line)
-        throw GraphicsError("test", "python3 failed: \(message)")
-    }
-    return String(decoding: data, as: UTF8.self)
-}
 
 /// A PNG decoder written with nothing but Python's zlib: checks the signature and every chunk
 /// CRC, undoes the five row filters, and prints `width height colortype bitdepth hexpixels`.

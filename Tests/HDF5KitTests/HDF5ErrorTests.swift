@@ -1,6 +1,7 @@
 import Foundation
 import HDF5Kit
 import NDArray
+import PeerTestSupport
 import XCTest
 
 final class HDF5ErrorTests: XCTestCase {
@@ -16,7 +17,7 @@ final class HDF5ErrorTests: XCTestCase {
     }
 
     func testMissingPathDirectoryAndNonHDF5File() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "hdf5kit")
         let missing = dir.appendingPathComponent("nope.h5").path
         expectError(.fileNotFound, [missing, "no such file"]) { _ = try HDF5File(path: missing) }
         expectError(.isDirectory, [dir.path, "is a directory"]) { _ = try HDF5File(path: dir.path) }
@@ -28,7 +29,7 @@ final class HDF5ErrorTests: XCTestCase {
     }
 
     func testTruncatedFileReportsHDF5Reason() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "hdf5kit")
         let p = dir.appendingPathComponent("full.h5").path
         do {
             let f = try HDF5File(creating: p)
@@ -42,7 +43,7 @@ final class HDF5ErrorTests: XCTestCase {
     }
 
     func testMissingObjectsAndWrongKinds() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "hdf5kit")
         let p = dir.appendingPathComponent("objects.h5").path
         do {
             let f = try HDF5File(creating: p)
@@ -64,7 +65,7 @@ final class HDF5ErrorTests: XCTestCase {
     }
 
     func testWritingToReadOnlyFileNamesHDF5Reason() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "hdf5kit")
         let p = dir.appendingPathComponent("ro.h5").path
         do { try HDF5File(creating: p).createDataset("a", array: NDArray([1.0, 2.0] as [Double])) }
         let f = try HDF5File(path: p)

@@ -1,11 +1,12 @@
 import Foundation
 import HDF5Kit
 import NDArray
+import PeerTestSupport
 import XCTest
 
 final class HDF5RoundTripTests: XCTestCase {
     private func path(_ name: String) throws -> String {
-        try makeTemporaryDirectory(self).appendingPathComponent(name).path
+        try makeTemporaryDirectory(self, "hdf5kit").appendingPathComponent(name).path
     }
 
     /// A [3, 4, 5] array of `dtype` with distinct values.

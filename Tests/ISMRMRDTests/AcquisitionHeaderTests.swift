@@ -1,6 +1,7 @@
 import Foundation
 import ISMRMRD
 import NDArray
+import PeerTestSupport
 import XCTest
 
 final class AcquisitionHeaderTests: XCTestCase {
@@ -70,7 +71,7 @@ final class AcquisitionHeaderTests: XCTestCase {
 
     func testPrintingMatchesIsmrmrdPython() throws {
         // ismrmrd-python prints the same lines (it has no flag names and leaves a blank line after idx).
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let path = dir.appendingPathComponent("one.h5").path
         let written = try WriterInteropTests.acquisitions()
         do {
@@ -183,7 +184,7 @@ final class AcquisitionHeaderTests: XCTestCase {
         XCTAssertEqual(h.flagNames, ["ACQ_LAST_IN_SLICE"])
 
         // The full list, values included, is ismrmrd-python's.
-        let json = try parseJSON(try runPython("""
+        let json = try parseJSONObject(try runPython("""
         import json, ismrmrd
         print(json.dumps({k: getattr(ismrmrd, k) for k in dir(ismrmrd) if k.startswith('ACQ_')}))
         """))

@@ -1,6 +1,7 @@
 import Foundation
 import ISMRMRD
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// Every kind of bad input gives one clear error naming the file and the problem.
@@ -15,7 +16,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testMissingPathDirectoryAndNonHDF5File() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let missing = dir.appendingPathComponent("absent.h5").path
         expectMessage([missing, "no such file"]) { _ = try ISMRMRDFile(path: missing) }
         expectMessage([dir.path, "is a directory"]) { _ = try ISMRMRDFile(path: dir.path) }
@@ -25,7 +26,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testTruncatedFile() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let path = dir.appendingPathComponent("full.h5").path
         try generateSheppLogan(path, ["-m", "32", "-c", "2"])
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -35,7 +36,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testFilesWithoutGroupXMLOrData() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let path = dir.appendingPathComponent("odd.h5").path
         try runPython("""
         import sys, h5py, numpy as np
@@ -65,7 +66,7 @@ final class BadInputTests: XCTestCase {
 
     /// A file of ours with one acquisition's header edited by h5py so the lengths no longer agree.
     private func corrupted(_ edit: String) throws -> String {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let path = dir.appendingPathComponent("bad.h5").path
         do {
             let writer = try ISMRMRDWriter(path: path)
@@ -110,7 +111,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testMalformedXMLHeader() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let path = dir.appendingPathComponent("xml.h5").path
         try runPython("""
         import sys, h5py
@@ -130,7 +131,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testIndicesOutOfRangeAndWriterValidation() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let path = dir.appendingPathComponent("small.h5").path
         try generateSheppLogan(path, ["-m", "16", "-c", "2"])
         let file = try ISMRMRDFile(path: path)

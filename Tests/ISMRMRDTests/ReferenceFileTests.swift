@@ -1,6 +1,7 @@
 import Foundation
 import ISMRMRD
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// Files written by the reference generator (`ismrmrd_generate_cartesian_shepp_logan`), read by us
@@ -69,10 +70,10 @@ print(json.dumps({'count': n, 'xml': xml, 'heads': heads, 'arrays': arrays, 'hea
 
     func testGeneratedFilesMatchIsmrmrdPython() throws {
         for options in ReferenceFileTests.optionSets {
-            let dir = try makeTemporaryDirectory(self)
+            let dir = try makeTemporaryDirectory(self, "ismrmrd")
             let path = dir.appendingPathComponent("phantom.h5").path
             try generateSheppLogan(path, options)
-            let ref = try parseJSON(try runPython(ReferenceFileTests.dumpScript, [path, dir.path]))
+            let ref = try parseJSONObject(try runPython(ReferenceFileTests.dumpScript, [path, dir.path]))
             try compare(path: path, dir: dir.path, reference: ref, options: options)
         }
     }

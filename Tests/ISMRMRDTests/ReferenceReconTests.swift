@@ -1,6 +1,7 @@
 import Foundation
 import ISMRMRD
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// The reference tool `ismrmrd_recon_cartesian_2d` reconstructs a Cartesian file written by us, and
@@ -8,7 +9,7 @@ import XCTest
 final class ReferenceReconTests: XCTestCase {
     func testReferenceReconOfOurFileMatchesDirectInverseDFT() throws {
         let (nx, ny, rx, coils) = (64, 32, 32, 3)
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let path = dir.appendingPathComponent("cartesian.h5").path
 
         // k-space [x, y, coil]: a few smooth blobs plus seeded noise, one readout per ky line.
@@ -53,7 +54,7 @@ final class ReferenceReconTests: XCTestCase {
             try writer.append(acquisitions)
         }
 
-        try runProgram("ismrmrd_recon_cartesian_2d", [path], what: "ismrmrd_recon_cartesian_2d (Debian ismrmrd-tools)")
+        try runProgram("ismrmrd_recon_cartesian_2d", [path], needs: "ismrmrd_recon_cartesian_2d (Debian ismrmrd-tools)")
 
         let file = try ISMRMRDFile(path: path)
         XCTAssertEqual(try file.imageSeriesNames(), ["cpp"])

@@ -3,63 +3,6 @@ import ISMRMRD
 import NDArray
 import XCTest
 
-/// A fresh temporary directory, removed when the test case ends.
-func makeTemporaryDirectory(_ testCase: XCTestCase) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ismrmrd-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-}
-
-/// Runs a program found on PATH and returns its standard output. A missing program or a failure
-/// fails the test with the program's stderr (peers are required, not optional).
-@discardableResult
-func runProgram(_ program: String, _ arguments: [String], what: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [program] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes concurrently so a chatty program cannot block on a full pipe.
-    final class Box: @unchecked Sendable { var data = Data() }
-    let errBox = Box()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    let errData = errBox.data
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let message = "\(program) failed (status \(process.terminationStatus)); \(what) is required:\n\(String(decoding: errData, as: UTF8.self))\n\(String(decoding: outData, as: UTF8.self).suffix(2000))"
-        XCTFail(message, file: file, line: line)
-        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: message])
-    }
-    return String(decoding: outData, as: UTF8.self)
-}
-
-/// Runs a Python script (python3 with numpy, h5py and ismrmrd-python).
-@discardableResult
-func runPython(_ script: String, _ arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> String {
-    try runProgram("python3", ["-c", script] + arguments, what: "python3 with numpy, h5py and ismrmrd (pip install h5py ismrmrd)", file: file, line: line)
-}
-
-/// Generates a Shepp-Logan test file with the reference ISMRMRD tool.
-func generateSheppLogan(_ path: String, _ options: [String], file: StaticString = #filePath, line: UInt = #line) throws {
-    try runProgram("ismrmrd_generate_cartesian_shepp_logan", ["-o", path] + options,
-            what: "ismrmrd_generate_cartesian_shepp_logan (Debian ismrmrd-tools)", file: file, line: line)
-}
-
-/// The JSON object a peer script printed.
-func parseJSON(_ text: String) throws -> [String: Any] {
-    guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-        throw CocoaError(.coderReadCorrupt)
-    }
-    return object
-}
-
 /// float32 values from a raw little-endian file (numpy `tofile`).
 func readFloats(_ path: String) throws -> [Float] {
     let data = try Data(contentsOf: URL(fileURLWithPath: path))

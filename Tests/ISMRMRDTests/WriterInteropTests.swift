@@ -1,6 +1,7 @@
 import Foundation
 import ISMRMRD
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// Files written by `ISMRMRDWriter` are read back by ismrmrd-python and h5py with identical content.
@@ -140,7 +141,7 @@ print(json.dumps({'count': n, 'heads': heads, 'header': header, 'images': images
     }
 
     func testPeersReadWhatWeWrite() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let path = dir.appendingPathComponent("ours.h5").path
         let written = try WriterInteropTests.acquisitions()
         var random = TestRandom(seed: 11)
@@ -169,7 +170,7 @@ print(json.dumps({'count': n, 'heads': heads, 'header': header, 'images': images
             try writer.appendArray(ints, name: "ints")
             try writer.appendArray(dbl, name: "dbl")
         }
-        let ref = try parseJSON(try runPython(WriterInteropTests.dumpScript, [path, dir.path]))
+        let ref = try parseJSONObject(try runPython(WriterInteropTests.dumpScript, [path, dir.path]))
 
         // Layout identical to the reference library's.
         let layout = ref["layout"] as? [String: Any] ?? [:]
@@ -262,7 +263,7 @@ print(json.dumps({'count': n, 'heads': heads, 'header': header, 'images': images
     }
 
     func testAppendingToAReferenceFile() throws {
-        let dir = try makeTemporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let path = dir.appendingPathComponent("generated.h5").path
         try generateSheppLogan(path, ["-m", "16", "-c", "2", "-k"])
         let before = try ISMRMRDFile(path: path).acquisitions()

@@ -1,14 +1,13 @@
 @testable import LineEditor
+import PeerTestSupport
 import XCTest
 
 final class HistoryTests: XCTestCase {
     var dir = ""
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "mrs-history-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = try makeTemporaryDirectory(self, "mrs-history").path
         TerminalLocale.setUp()
     }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
 
     private func text(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 

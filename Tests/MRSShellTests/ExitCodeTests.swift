@@ -1,11 +1,12 @@
 import Foundation
+import PeerTestSupport
 import XCTest
 
 /// The `mrs` command's exit codes and `-e`: 0 success, 1 runtime error, 2 usage, 65 syntax, 130
 /// interrupted; errors go to standard error with file:line:col.
 final class ExitCodeTests: XCTestCase {
     func script(_ text: String) throws -> URL {
-        let f = try TestSupport.tempDir().appendingPathComponent("s.mrs")
+        let f = try makeTemporaryDirectory(self, "mrs-shell").appendingPathComponent("s.mrs")
         try text.write(to: f, atomically: true, encoding: .utf8)
         return f
     }
@@ -41,7 +42,7 @@ final class ExitCodeTests: XCTestCase {
         XCTAssertEqual(try TestSupport.mrs(["--bogus"]).status, 2)
         XCTAssertEqual(try TestSupport.mrs(["-e"]).status, 2)
         XCTAssertEqual(try TestSupport.mrs(["run"]).status, 2)
-        XCTAssertEqual(try TestSupport.mrs([TestSupport.root.path]).status, 2, "a directory is not a script")
+        XCTAssertEqual(try TestSupport.mrs([packageRoot.path]).status, 2, "a directory is not a script")
     }
 
     func testEvalPrintsTheFinalValue() throws {

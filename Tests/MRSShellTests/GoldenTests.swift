@@ -1,6 +1,7 @@
 import Foundation
 import MRSLanguage
 import MRSShell
+import PeerTestSupport
 import XCTest
 
 /// Runs every script under Tests/golden and checks its `# expect:` output lines and
@@ -31,7 +32,7 @@ final class GoldenTests: XCTestCase {
     }
 
     func testGoldenScripts() throws {
-        let dir = TestSupport.root.appendingPathComponent("Tests/golden")
+        let dir = packageRoot.appendingPathComponent("Tests/golden")
         let files = FileManager.default.enumerator(atPath: dir.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".mrs") }.sorted() ?? []
         XCTAssertGreaterThan(files.count, 30, "golden scripts not found in \(dir.path)")
         for file in files {

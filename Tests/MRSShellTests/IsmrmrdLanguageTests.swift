@@ -1,6 +1,7 @@
 import Foundation
 import MRSLanguage
 import MRSShell
+import PeerTestSupport
 import XCTest
 
 /// ISMRMRD through the language, on files from the reference generator: reading, headers,
@@ -9,17 +10,12 @@ final class IsmrmrdLanguageTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = try TestSupport.tempDir()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
+        dir = try makeTemporaryDirectory(self, "mrs-shell")
     }
 
     func generate(_ name: String, _ options: [String]) throws -> String {
         let path = dir.appendingPathComponent(name).path
-        let r = try TestSupport.run(URL(fileURLWithPath: "/usr/bin/env"), ["ismrmrd_generate_cartesian_shepp_logan", "-o", path] + options)
-        XCTAssertEqual(r.status, 0, "ismrmrd_generate_cartesian_shepp_logan (Debian ismrmrd-tools) is required: \(r.stderr)")
+        try generateSheppLogan(path, options)
         return path
     }
 
@@ -173,9 +169,8 @@ final class IsmrmrdLanguageTests: XCTestCase {
         w = d.read_array('weights', 0)
         print(n, a.idx.kspace_encode_step_1, a.user_int[2], same, [float(x) for x in np.asarray(w).ravel()])
         """
-        let r = try TestSupport.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, copy, path])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "11 7 -5 True [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]")
+        let printed = try runPython(script, [copy, path])
+        XCTAssertEqual(printed.trimmingCharacters(in: .whitespacesAndNewlines), "11 7 -5 True [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]")
     }
 
     /// Image series written from the language read back in ismrmrd-python with their headers,

@@ -1,5 +1,6 @@
 import Foundation
 import MRSShell
+import PeerTestSupport
 import XCTest
 
 /// Every lesson runs in batch on freshly generated workshop datasets and writes its pictures;
@@ -10,15 +11,16 @@ final class LessonTests: XCTestCase {
 
     static func prepareWorkdir() throws -> URL {
         if let w = workdir { return w }
-        let w = try TestSupport.tempDir()
+        // Shared by the tests of the whole run, so it outlives each one.
+        let w = try makeKeptTemporaryDirectory("mrs-lesson-workdir")
         let datasets = w.appendingPathComponent("datasets")
         try FileManager.default.createDirectory(at: datasets, withIntermediateDirectories: true)
-        let scripts = try FileManager.default.contentsOfDirectory(atPath: TestSupport.root.appendingPathComponent("datasets").path)
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("datasets").path)
             .filter { $0.hasSuffix(".mrs") }.sorted()
         XCTAssertFalse(scripts.isEmpty, "datasets/*.mrs not found")
         for s in scripts {
             let out = datasets.appendingPathComponent(s.replacingOccurrences(of: ".mrs", with: ".h5")).path
-            let r = try TestSupport.mrs([TestSupport.root.appendingPathComponent("datasets/\(s)").path, out])
+            let r = try TestSupport.mrs([packageRoot.appendingPathComponent("datasets/\(s)").path, out])
             XCTAssertEqual(r.status, 0, "\(s): \(r.stderr)")
         }
         workdir = w
@@ -26,7 +28,7 @@ final class LessonTests: XCTestCase {
     }
 
     static var lessons: [URL] {
-        let dir = TestSupport.root.appendingPathComponent("lessons")
+        let dir = packageRoot.appendingPathComponent("lessons")
         return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
             .filter { $0.hasSuffix(".mrs") }.sorted().map { dir.appendingPathComponent($0) }
     }
@@ -81,7 +83,7 @@ final class LessonTests: XCTestCase {
     }
 
     func testReportOfAFailingScriptShowsTheErrorAndExitsNonZero() throws {
-        let dir = try TestSupport.tempDir()
+        let dir = try makeTemporaryDirectory(self, "mrs-shell")
         let script = dir.appendingPathComponent("bad.mrs")
         try "# %% [markdown]\n# # Bad\n# %%\nx = 1\n# %%\ny = x + undefined_thing\n# %%\nprint(\"never\")\n".write(to: script, atomically: true, encoding: .utf8)
         let r = try TestSupport.mrs(["report", script.path, "-o", dir.appendingPathComponent("out").path], cwd: dir)

@@ -1,6 +1,7 @@
 import Foundation
 import MRSLanguage
 @testable import MRSShell
+import PeerTestSupport
 import XCTest
 
 /// Shell commands: how lines are recognised, and what help, whos, clear, :time, :load,
@@ -141,8 +142,7 @@ final class REPLCommandTests: XCTestCase {
     }
 
     func testLoadRunsAScriptIntoTheSession() throws {
-        let dir = try TestSupport.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try makeTemporaryDirectory(self, "mrs-shell")
         try "y = 7\nfn twice(v)\n  return 2 * v\nend\n".write(to: dir.appendingPathComponent("lib.mrs"), atomically: true, encoding: .utf8)
         try "z = 1\nz + nosuch\n".write(to: dir.appendingPathComponent("bad.mrs"), atomically: true, encoding: .utf8)
         let h = REPLHarness(lines: [])

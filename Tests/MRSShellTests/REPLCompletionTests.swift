@@ -3,6 +3,7 @@ import LineEditor
 import MRSLanguage
 import MRSShell
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// A handle that counts how it is used, to prove completion only asks for field names and
@@ -131,8 +132,7 @@ final class REPLCompletionTests: XCTestCase {
     }
 
     func testPathsInsideStrings() throws {
-        let dir = try TestSupport.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try makeTemporaryDirectory(self, "mrs-shell")
         let data = dir.appendingPathComponent("datasets")
         try FileManager.default.createDirectory(at: data.appendingPathComponent("sub"), withIntermediateDirectories: true)
         for name in ["epi_r1.h5", "epi_r2.h5", ".hidden"] {

@@ -1,4 +1,5 @@
 import Foundation
+import PeerTestSupport
 import XCTest
 
 /// The real `mrs` binary on a pseudo-terminal, typed at as a person would: each test runs one
@@ -6,10 +7,10 @@ import XCTest
 /// an expectation fails.
 final class REPLTerminalTests: XCTestCase {
     private func scenario(_ name: String) throws {
-        let script = TestSupport.root.appendingPathComponent("Tests/MRSShellTests/pty/repl_pty.py")
+        let script = packageRoot.appendingPathComponent("Tests/MRSShellTests/pty/repl_pty.py")
         let mrs = TestSupport.mrs
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: mrs.path), "mrs is not built at \(mrs.path)")
-        let result = try TestSupport.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, mrs.path, name])
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, mrs.path, name])
         XCTAssertEqual(result.status, 0, "pty scenario '\(name)' failed (needs python3 with pexpect):\n\(result.stdout)\(result.stderr)")
     }
 

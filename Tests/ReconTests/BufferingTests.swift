@@ -2,6 +2,7 @@ import Foundation
 import Fourier
 import ISMRMRD
 import NDArray
+import PeerTestSupport
 @testable import Recon
 import XCTest
 
@@ -187,21 +188,8 @@ final class BufferingTests: XCTestCase {
     // MARK: - Reference files
 
     func generate(_ options: [String]) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("buffer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("sl.h5").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["ismrmrd_generate_cartesian_shepp_logan", "-o", path] + options
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, FileManager.default.fileExists(atPath: path) else {
-            XCTFail("ismrmrd_generate_cartesian_shepp_logan (Debian ismrmrd-tools) is required")
-            throw CocoaError(.fileNoSuchFile)
-        }
+        let path = try makeTemporaryDirectory(self, "buffer").appendingPathComponent("sl.h5").path
+        try generateSheppLogan(path, options)
         return path
     }
 

@@ -1,6 +1,7 @@
 import XCTest
 import Fourier
 import NDArray
+import PeerTestSupport
 @testable import Recon
 
 /// Readout oversampling removal: exactness on signals confined to the central half, shape, NumPy.

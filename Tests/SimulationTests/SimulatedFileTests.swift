@@ -2,6 +2,7 @@ import Foundation
 import Fourier
 import ISMRMRD
 import NDArray
+import PeerTestSupport
 import Simulation
 import XCTest
 
@@ -32,7 +33,7 @@ final class SimulatedFileTests: XCTestCase {
     // MARK: - Schema and peers
 
     func testHeadersValidateAgainstTheSchema() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let object = try workshopObject(n: 24, slices: 3, coils: 4)
         var cartesian = AcquisitionOptions()
         cartesian.acceleration = 2
@@ -89,14 +90,14 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
 """#
 
     func testEPIFileReadByIsmrmrdPython() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let path = dir.appendingPathComponent("epi.h5").path
         let object = try workshopObject(n: 16, slices: 3, coils: 4)
         // Noise-free so NumPy's k-space must match every sample.
         var o = epiOptions(acceleration: 2, noise: 0)
         o.noiseReadouts = 1
         let summary = try write(object, o, to: path)
-        let peer = try python(Self.peerScript, [path])
+        let peer = try parseJSONObject(try runPython(Self.peerScript, [path]))
         let rows = try XCTUnwrap(peer["rows"] as? [[String: Any]])
         XCTAssertEqual(rows.count, summary.readouts)
         XCTAssertEqual(summary.noise, 0, "no noise readout without noise")
@@ -148,7 +149,7 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
     }
 
     func testCartesianFileReadByIsmrmrdPython() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let path = dir.appendingPathComponent("cart.h5").path
         let object = try workshopObject(n: 16, slices: 2, coils: 3)
         var o = AcquisitionOptions()
@@ -158,7 +159,7 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
         o.noise = 1e-9     // a noise readout, samples still equal to NumPy's to float precision
         o.sliceLimitInHeader = false
         _ = try write(object, o, to: path)
-        let peer = try python(Self.peerScript, [path])
+        let peer = try parseJSONObject(try runPython(Self.peerScript, [path]))
         let rows = try XCTUnwrap(peer["rows"] as? [[String: Any]])
         XCTAssertEqual(peer["worst"] as? Double ?? 1, 0, accuracy: 1e-5 * (peer["peak"] as? Double ?? 0))
         XCTAssertTrue(peer["slice_limit"] is NSNull, "no slice limit in the header")
@@ -182,7 +183,7 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
     // MARK: - Reconstruction
 
     func testFullySampledReconReproducesTheGroundTruthToTheNoiseLevel() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let object = try workshopObject(n: 32, slices: 3, coils: 4)
         var cartesian = AcquisitionOptions()
         cartesian.repetitions = 2
@@ -211,7 +212,7 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
     /// The reference library's own recon (ismrmrd_recon_cartesian_2d: place lines by counter,
     /// unscaled inverse FFT, crop the oversampling, root-sum-of-squares) agrees with our ground truth.
     func testReferenceReconMatchesTheGroundTruth() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let path = dir.appendingPathComponent("single.h5").path
         let object = try workshopObject(n: 32, slices: 1, coils: 4)
         var o = AcquisitionOptions()
@@ -229,7 +230,7 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
     }
 
     func testNoiseFreeReconIsExact() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let path = dir.appendingPathComponent("clean.h5").path
         let object = try workshopObject(n: 20, slices: 2, coils: 3)
         _ = try write(object, epiOptions(noise: 0), to: path)
@@ -242,7 +243,7 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
     }
 
     func testNoiseReadoutsHaveTheDataNoiseStatistics() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let path = dir.appendingPathComponent("noise.h5").path
         let object = try workshopObject(n: 16, slices: 1, coils: 4)
         var o = AcquisitionOptions()
@@ -271,7 +272,7 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
     }
 
     func testEPIPhaseErrorIsCorrectedWithTheNavigators() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let path = dir.appendingPathComponent("ghost.h5").path
         let object = try workshopObject(n: 24, slices: 1, coils: 2)
         var o = epiOptions(noise: 0)
@@ -314,7 +315,7 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
     }
 
     func testImagesMayChangeFromRepetitionToRepetition() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let path = dir.appendingPathComponent("dynamic.h5").path
         let object = try workshopObject(n: 16, slices: 2, coils: 2)
         let second = try object.coilImages * NDArray(scalar: .float(0.5), dtype: .complex64)
@@ -338,7 +339,7 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
     // MARK: - Reproducibility
 
     func testSameSeedGivesTheSameFile() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let object = try workshopObject(n: 16, slices: 2, coils: 3)
         let paths = ["a", "b", "c"].map { dir.appendingPathComponent("\($0).h5").path }
         _ = try write(object, epiOptions(acceleration: 2, noise: 0.01, seed: 5), to: paths[0])
@@ -364,7 +365,7 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
     // MARK: - Bad input
 
     func testBadInputIsAnError() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let path = dir.appendingPathComponent("bad.h5").path
         let images = try NDArray(zeros: [8, 8, 2, 1], dtype: .complex64)
         XCTAssertThrowsError(try AcquisitionSimulator(coilImages: try NDArray(zeros: [8, 8], dtype: .complex64)))

@@ -2,56 +2,9 @@ import Foundation
 import Fourier
 import ISMRMRD
 import NDArray
+import PeerTestSupport
 import Simulation
 import XCTest
-
-/// A fresh temporary directory, removed when the test ends.
-func temporaryDirectory(_ testCase: XCTestCase) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mrs-simulation-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-}
-
-/// The package root (three levels above this file).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// Runs a program found on PATH (or given by path) and returns its standard output. A missing
-/// program or a failure fails the test with its stderr: peers are required, not optional.
-@discardableResult
-func runProgram(_ program: String, _ arguments: [String], needs: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
-    process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Drain stderr on another thread so a chatty program cannot block on a full pipe.
-    final class Box: @unchecked Sendable { var data = Data() }
-    let errors = Box()
-    let done = DispatchGroup()
-    done.enter()
-    DispatchQueue.global().async { errors.data = err.fileHandleForReading.readDataToEndOfFile(); done.leave() }
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    done.wait()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let message = "\(program) failed (status \(process.terminationStatus)); \(needs) is required:\n\(String(decoding: errors.data, as: UTF8.self))\n\(String(decoding: output, as: UTF8.self).suffix(2000))"
-        XCTFail(message, file: file, line: line)
-        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: message])
-    }
-    return String(decoding: output, as: UTF8.self)
-}
-
-/// Runs a Python script (python3 with numpy and ismrmrd-python) and parses the JSON it prints.
-func python(_ script: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-    let text = try runProgram("python3", ["-c", script] + arguments, needs: "python3 with numpy, h5py and ismrmrd (pip install h5py ismrmrd)", file: file, line: line)
-    guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-        throw CocoaError(.coderReadCorrupt, userInfo: [NSLocalizedDescriptionKey: "python printed no JSON object: \(text.prefix(500))"])
-    }
-    return object
-}
 
 /// Validates a file's XML header against the ISMRMRD schema with xmllint.
 func validateAgainstSchema(_ path: String, in directory: URL, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -115,5 +68,3 @@ func rmsDifference(_ a: NDArray, _ b: NDArray) throws -> (rms: Double, peak: Dou
     }
     return ((s / Double(Swift.max(x.count, 1))).squareRoot(), peak.squareRoot())
 }
-
-

@@ -1,6 +1,7 @@
 import Foundation
 import ISMRMRD
 import NDArray
+import PeerTestSupport
 import XCTest
 
 /// The real workshop scripts in datasets/, run with the mrs executable into a temporary
@@ -35,7 +36,7 @@ final class WorkshopDatasetTests: XCTestCase {
     func int(_ h: HeaderValue, _ path: String) -> Int? { h.value(at: path)?.intValue }
 
     func testEPIDatasets() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         for (name, R) in [("epi_r1", 1), ("epi_r2", 2)] {
             let (file, acquisitions, header) = try make(name, in: dir)
             let enc = "encoding.0."
@@ -114,7 +115,7 @@ final class WorkshopDatasetTests: XCTestCase {
     }
 
     func testCartesianEmbeddedDataset() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
         let (file, acquisitions, header) = try make("cart_r2_embedded", in: dir)
         let enc = "encoding.0."
         XCTAssertNil(header.value(at: enc + "encodingLimits.slice"), "no slice limit, like the reference generator")
