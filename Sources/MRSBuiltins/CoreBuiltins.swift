@@ -63,6 +63,9 @@ enum CoreBuiltins {
             if a.isNone("stop") { stop = start; start = 0 } else { stop = try a.int("stop") }
             let step = try a.int("step")
             if step == 0 { throw a.error("step must not be zero") }
+            if RangeValue.elementCount(start: start, stop: stop, step: step) > UInt(Int.max) {
+                throw a.error("range(\(start), \(stop), \(step)) has more than \(Int.max) elements")
+            }
             return .range(RangeValue(start: start, stop: stop, step: step))
         },
         BuiltinEntry("type(x)", family: family,

@@ -78,10 +78,15 @@ public struct RangeValue: Equatable, Sendable {
         self.step = step
     }
 
-    public var count: Int {
-        if step > 0 { return stop > start ? Int((UInt(bitPattern: stop &- start) - 1) / UInt(step)) + 1 : 0 }
-        return start > stop ? Int((UInt(bitPattern: start &- stop) - 1) / UInt(bitPattern: 0 &- step)) + 1 : 0
+    /// The number of elements, which may exceed Int.max (`range(-2^62, 2^62)`); `range` rejects
+    /// such ranges, so `count` is exact for every range a program can hold.
+    public static func elementCount(start: Int, stop: Int, step: Int) -> UInt {
+        if step > 0 { return stop > start ? (UInt(bitPattern: stop &- start) - 1) / UInt(step) + 1 : 0 }
+        if step < 0 { return start > stop ? (UInt(bitPattern: start &- stop) - 1) / step.magnitude + 1 : 0 }
+        return 0
     }
+
+    public var count: Int { Int(clamping: RangeValue.elementCount(start: start, stop: stop, step: step)) }
 
     public func element(_ i: Int) -> Int { start &+ i &* step }
 }
