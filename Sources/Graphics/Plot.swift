@@ -98,11 +98,7 @@ public enum Plot {
     /// Renders and writes the plot to `path` as a PNG.
     public static func write(_ y: NDArray, to path: String, options: PlotOptions = PlotOptions(), operation: String = "plot") throws -> PlotResult {
         var result = try render(y, options: options, operation: operation)
-        do {
-            try result.raster.write(to: path)
-        } catch let error as GraphicsError {
-            throw GraphicsError(operation, error.message)
-        }
+        try result.raster.write(to: path, operation: operation)
         result.path = path
         return result
     }

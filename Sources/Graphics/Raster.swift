@@ -123,8 +123,13 @@ public struct Raster: Sendable, Equatable {
         return PNGImage(validatedWidth: width, height: height, format: .rgb, pixels: pixels)
     }
 
-    /// Writes the surface to a PNG file (grayscale when every pixel is gray).
-    public func write(to path: String) throws {
-        try pngImage().write(to: path)
+    /// Writes the surface to a PNG file (grayscale when every pixel is gray). Errors name
+    /// `operation` (the built-in the user called) when given.
+    public func write(to path: String, operation: String? = nil) throws {
+        do {
+            try pngImage().write(to: path)
+        } catch let error as GraphicsError where operation != nil {
+            throw GraphicsError(operation ?? error.operation, error.message)
+        }
     }
 }

@@ -54,11 +54,7 @@ public enum Scatter {
     public static func write(_ points: NDArray, to path: String, options: ScatterOptions = ScatterOptions(),
                              operation: String = "scatter") throws -> PlotResult {
         var result = try render(points, options: options, operation: operation)
-        do {
-            try result.raster.write(to: path)
-        } catch let error as GraphicsError {
-            throw GraphicsError(operation, error.message)
-        }
+        try result.raster.write(to: path, operation: operation)
         result.path = path
         return result
     }

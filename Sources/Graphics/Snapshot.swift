@@ -95,11 +95,7 @@ public enum Snapshot {
     public static func write(_ array: NDArray, to path: String, options: SnapshotOptions = SnapshotOptions(),
                              operation: String = "snapshot") throws -> SnapshotResult {
         var result = try render(array, options: options, operation: operation)
-        do {
-            try result.raster.write(to: path)
-        } catch let error as GraphicsError {
-            throw GraphicsError(operation, error.message)
-        }
+        try result.raster.write(to: path, operation: operation)
         result.path = path
         return result
     }
