@@ -23,16 +23,19 @@ let package = Package(
         systemLibrary("CEditLine", pkgConfig: "libedit", apt: ["libedit-dev"]),
         systemLibrary("CZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
 
+        // Files replaced by rename, never lost (used by every writer).
+        .target(name: "AtomicFiles", exclude: ["README.md"]),
+
         // Arrays
         .target(name: "NDArray", dependencies: ["CLAPACK"], exclude: ["README.md"]),
-        .target(name: "ArrayFormats", dependencies: ["NDArray", "CZlib"], exclude: ["README.md"]),
+        .target(name: "ArrayFormats", dependencies: ["NDArray", "CZlib", "AtomicFiles"], exclude: ["README.md"]),
 
         // MRI libraries
-        .target(name: "HDF5Kit", dependencies: ["CHDF5", "NDArray"], exclude: ["README.md"]),
+        .target(name: "HDF5Kit", dependencies: ["CHDF5", "NDArray", "AtomicFiles"], exclude: ["README.md"]),
         .target(name: "ISMRMRD", dependencies: ["HDF5Kit", "NDArray"], exclude: ["README.md"]),
         .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"], exclude: ["README.md"]),
         .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
-        .target(name: "Graphics", dependencies: ["CPNG", "NDArray"], exclude: ["README.md"]),
+        .target(name: "Graphics", dependencies: ["CPNG", "NDArray", "AtomicFiles"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
 
         // Language, built-ins, shell
@@ -43,8 +46,8 @@ let package = Package(
         .target(name: "MRSBuiltins", dependencies: [
             "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "Graphics", "Simulation",
         ], exclude: ["README.md"]),
-        .target(name: "LineEditor", dependencies: ["CEditLine"], exclude: ["README.md"]),
-        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor"], exclude: ["README.md"]),
+        .target(name: "LineEditor", dependencies: ["CEditLine", "AtomicFiles"], exclude: ["README.md"]),
+        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles"], exclude: ["README.md"]),
         .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
         // Benchmarks that call the libraries directly (bench/README.md).
         .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray"], path: "bench/mrs-bench"),
@@ -53,6 +56,7 @@ let package = Package(
         // Helpers shared by the test targets: temporary directories, peer programs, the NumPy
         // reference (Tests/PeerTestSupport/README.md). No product depends on it.
         .target(name: "PeerTestSupport", dependencies: ["NDArray"], path: "Tests/PeerTestSupport", exclude: ["README.md"]),
+        .testTarget(name: "AtomicFilesTests", dependencies: ["AtomicFiles", "PeerTestSupport"]),
         .testTarget(name: "NDArrayTests", dependencies: ["NDArray"]),
         .testTarget(name: "ArrayFormatsTests", dependencies: ["ArrayFormats", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit", "NDArray", "PeerTestSupport"]),
