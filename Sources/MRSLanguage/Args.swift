@@ -99,7 +99,12 @@ public struct Args {
         switch v {
         case .array(let a): return a
         case .bool, .int, .float, .complex, .list, .range:
-            do { return try Convert.toArray(v, what: "'\(name)'") } catch { throw bad(name, expected: "an array or a list of numbers") }
+            do {
+                return try Convert.toArray(v, what: "'\(name)'")
+            } catch is MRSError {
+                // A list that is not numbers; allocation failures and Ctrl-C pass through as they are.
+                throw bad(name, expected: "an array or a list of numbers")
+            }
         default: throw bad(name, expected: "an array")
         }
     }
@@ -173,7 +178,9 @@ public struct Args {
                 throw bad(name, expected: "a list of integers")
             }
         case .array(let a) where a.dtype == .int64 && a.rank <= 1: return a.toArray(Int.self)
-        case .range(let r): return (0..<r.count).map { r.element($0) }
+        case .range:
+            // Through an array, so a huge range is refused with its size before anything is built.
+            return try Convert.toArray(self[name], what: "'\(name)'").toArray(Int.self)
         default: throw bad(name, expected: "a list of integers")
         }
     }
