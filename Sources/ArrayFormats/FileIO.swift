@@ -25,7 +25,9 @@ final class InputFile {
     private let fd: Int32
 
     init(_ path: String, operation: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever; the
+        // regular-file check below then refuses it. Reads of regular files ignore the flag.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw fileError(operation, path, "cannot open: \(errnoText())") }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
@@ -35,7 +37,7 @@ final class InputFile {
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw fileError(operation, path, "is not a regular file")
+            throw fileError(operation, path, (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory, not a file" : "is not a regular file (a FIFO, device or socket)")
         }
         self.path = path
         self.fd = fd

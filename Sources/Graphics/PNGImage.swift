@@ -129,6 +129,11 @@ public struct PNGImage: Sendable, Equatable {
     /// Reads the PNG file at `path`, converted by libpng to `format` (alpha is composited on
     /// black when dropped; 16-bit files are reduced to 8 bits).
     public static func read(from path: String, as format: PNGFormat = .rgba) throws -> PNGImage {
+        // libpng would block for ever opening a FIFO; refuse anything but a regular file first.
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            throw GraphicsError("png", "cannot read '\(path)': \((info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "is not a regular file (a FIFO, device or socket)")")
+        }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_file(&image, path) != 0 else {
