@@ -44,6 +44,7 @@ final class GoldenTests: XCTestCase {
         thread.start()
         done.wait()
         if let failure { throw failure }
+        XCTAssertEqual(Args.undeclaredLookups, [], "built-ins read parameters their signatures do not declare")
     }
 
     func runGoldenScripts() throws {
