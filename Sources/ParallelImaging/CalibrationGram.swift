@@ -66,23 +66,26 @@ struct CalibrationGram {
 
     /// Weights W (sources·channels × channels, column-major) that predict every channel at the
     /// window centre from `sources` (window offset indices, all with columns here):
-    /// (AᴴA + λ·tr(AᴴA)/n·I) W = AᴴB.
+    /// (AᴴA + λ·‖AᴴA‖_F/n·I) W = AᴴB.
     func solve(sources: [Int], target: Int, lambda: Double) throws -> [Complex64] {
         let c = channels, n = sources.count * c, ld = size
         var h = [Complex64](repeating: .zero, count: n * n)
         var w = [Complex64](repeating: .zero, count: n * c)
         let cols = sources.flatMap { k in (0..<c).map { position[k] * c + $0 } }
         let targetBase = position[target] * c
-        var trace = 0.0
+        var energy = 0.0
         for (b, gb) in cols.enumerated() {
-            for (a, ga) in cols.enumerated() { h[a + b * n] = matrix[ga + gb * ld] }
-            trace += Double(matrix[gb + gb * ld].re)
+            for (a, ga) in cols.enumerated() {
+                let v = matrix[ga + gb * ld]
+                h[a + b * n] = v
+                energy += Double(v.lengthSquared)
+            }
         }
         for t in 0..<c { for (a, ga) in cols.enumerated() { w[a + t * n] = matrix[ga + (targetBase + t) * ld] } }
-        guard trace > 0 else {
+        guard energy > 0 else {
             throw ArrayError("grappa", "the calibration data is zero where the kernel reads it: no calibration possible")
         }
-        let reg = Float(lambda * trace / Double(n))
+        let reg = Float(lambda * energy.squareRoot() / Double(n))
         for a in 0..<n { h[a + a * n].re += reg }
         let info = h.withUnsafeMutableBufferPointer { hp in
             w.withUnsafeMutableBufferPointer { wp in

@@ -52,12 +52,12 @@ public final class GRAPPAKernel: @unchecked Sendable, CustomStringConvertible {
         channels = ref.channels
         calibrationShape = [ref.ro, ref.e1, ref.e2]
         window = win
-        self.reference = ref
+        self.reference = options.zeroPadCalibration ? try ref.zeroPadded(roBefore: -win.roMin, roAfter: win.roMax, e1: win.h1, e2: win.h2) : ref
         let regular = KernelWindow.regularPatterns(win, acceleration: r)
         var union = SamplingPattern(count: win.count)
         union.insert(win.centre)
         for p in regular { for k in p.members(upTo: win.count) { union.insert(k) } }
-        gram = try CalibrationGram(reference: ref, window: win, offsets: union.members(upTo: win.count))
+        gram = try CalibrationGram(reference: self.reference, window: win, offsets: union.members(upTo: win.count))
         try solveMissing(regular)
     }
 

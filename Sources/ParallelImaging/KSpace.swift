@@ -29,4 +29,21 @@ struct KSpace {
     var channelStride: Int { ro * e1 * e2 }
     var shape4: [Int] { [ro, e1, e2, channels] }
     var shapeText: String { Shape.text(array.shape) }
+
+    /// A copy with zero margins: `roBefore`/`roAfter` readout points, `e1`/`e2` lines each side.
+    func zeroPadded(roBefore: Int, roAfter: Int, e1 p1: Int, e2 p2: Int) throws -> KSpace {
+        let shape = [ro + roBefore + roAfter, e1 + 2 * p1, e2 + 2 * p2, channels]
+        let out = try NDArray(zeros: shape, dtype: .complex64, operation: "grappa")
+        let d = out.basePointer(as: Complex64.self), s = pointer
+        for c in 0..<channels {
+            for j in 0..<e2 {
+                for i in 0..<e1 {
+                    let dst = d + (roBefore + shape[0] * ((i + p1) + shape[1] * ((j + p2) + shape[2] * c)))
+                    dst.update(from: s + ro * (i + e1 * (j + e2 * c)), count: ro)
+                }
+            }
+        }
+        withExtendedLifetime(array) {}
+        return try KSpace(out, operation: "grappa")
+    }
 }
