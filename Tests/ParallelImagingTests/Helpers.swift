@@ -43,6 +43,24 @@ enum Helpers {
         return out
     }
 
+    /// k-space [RO, E1, 1, CHA] extended periodically by `ro` points and `e1` lines on each side.
+    static func wrapPad(_ k: NDArray, ro pr: Int, e1 pe: Int) throws -> NDArray {
+        let s = k.shape, v = k.toArray(Complex64.self)
+        let nr = s[0] + 2 * pr, n1 = s[1] + 2 * pe
+        var out = [Complex64](repeating: .zero, count: nr * n1 * s[3])
+        for c in 0..<s[3] { for i in 0..<n1 { for r in 0..<nr {
+            let sr = ((r - pr) % s[0] + s[0]) % s[0], si = ((i - pe) % s[1] + s[1]) % s[1]
+            out[r + nr * (i + n1 * c)] = v[sr + s[0] * (si + s[1] * c)]
+        } } }
+        return try NDArray(out, shape: [nr, n1, 1, s[3]])
+    }
+
+    /// The inverse of `wrapPad`: the central [RO, E1] of padded k-space.
+    static func crop(_ k: NDArray, ro pr: Int, e1 pe: Int) throws -> NDArray {
+        let s = k.shape
+        return try k.get([.slice(start: pr, stop: s[0] - pr, step: nil), .slice(start: pe, stop: s[1] - pe, step: nil), .all, .all]).copy()
+    }
+
     /// Lines [lo, hi) along E1 of k-space [RO, E1, E2, CHA].
     static func lines(_ k: NDArray, _ lo: Int, _ hi: Int) throws -> NDArray {
         try k.get([.all, .slice(start: lo, stop: hi, step: nil), .all, .all]).copy()
