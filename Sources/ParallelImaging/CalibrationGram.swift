@@ -38,17 +38,22 @@ struct CalibrationGram {
         for a in acc { a.initialize(repeating: .zero, count: n * n) }
         let deltas = offsets.map { window.delta($0, ro: ref.ro, e1: ref.e1) }
         let p = ref.pointer, cs = ref.channelStride
-        try Workers.run(lines.count) { w, item in
-            let (i, j) = lines[item]
+        // Static blocks of lines per worker keep the summation order, and so the weights,
+        // identical from run to run.
+        try Workers.run(workers) { _, w in
             let a = bufs[w]
-            let centre = rLo + ref.ro * (i + ref.e1 * j)
-            for (u, d) in deltas.enumerated() {
-                for ch in 0..<c {
-                    let src = p + (centre + d + ch * cs)
-                    (a + (u * c + ch) * nr).update(from: src, count: nr)
+            for item in (lines.count * w / workers)..<(lines.count * (w + 1) / workers) {
+                if Interrupt.isRequested { break }
+                let (i, j) = lines[item]
+                let centre = rLo + ref.ro * (i + ref.e1 * j)
+                for (u, d) in deltas.enumerated() {
+                    for ch in 0..<c {
+                        let src = p + (centre + d + ch * cs)
+                        (a + (u * c + ch) * nr).update(from: src, count: nr)
+                    }
                 }
+                ComplexBLAS.gramUpper(n: n, k: nr, a, lda: nr, beta: 1, acc[w], ldc: n)
             }
-            ComplexBLAS.gramUpper(n: n, k: nr, a, lda: nr, beta: 1, acc[w], ldc: n)
         }
         withExtendedLifetime(ref) {}
         // Sum the workers' upper triangles and mirror into the lower one.
@@ -62,12 +67,16 @@ struct CalibrationGram {
             }
         }
         matrix = g
+        flops = 4 * Double(rows) * Double(n) * Double(n)
     }
+
+    /// Floating-point operations of the rank-k update (4·rows·n² for a complex Hermitian one).
+    let flops: Double
 
     /// Weights W (sources·channels × channels, column-major) that predict every channel at the
     /// window centre from `sources` (window offset indices, all with columns here):
     /// (AᴴA + λ·‖AᴴA‖_F/n·I) W = AᴴB.
-    func solve(sources: [Int], target: Int, lambda: Double) throws -> [Complex64] {
+    func solve(sources: [Int], target: Int, lambda: Double, addFlops: (Double) -> Void) throws -> [Complex64] {
         let c = channels, n = sources.count * c, ld = size
         var h = [Complex64](repeating: .zero, count: n * n)
         var w = [Complex64](repeating: .zero, count: n * c)
@@ -92,6 +101,8 @@ struct CalibrationGram {
                 ComplexBLAS.solveHermitianPositiveDefinite(n: n, nrhs: c, hp.baseAddress!, ldh: n, wp.baseAddress!, ldb: n)
             }
         }
+        // Cholesky (8n³/3) plus two triangular solves per right-hand side (8n² each).
+        addFlops(8 * Double(n) * Double(n) * Double(n) / 3 + 8 * Double(n) * Double(n) * Double(c))
         guard info == 0 else {
             throw ArrayError("grappa", "the calibration system for a pattern of \(sources.count) source points × \(c) channels is singular (LAPACK info \(info)); use lambda > 0 or more calibration lines")
         }

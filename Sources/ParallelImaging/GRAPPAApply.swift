@@ -59,6 +59,7 @@ extension GRAPPAKernel {
             }
         }
         withExtendedLifetime(k) {}
+        countFlops(items.reduce(0) { $0 + 8 * Double($1.hi - $1.lo) * Double($1.deltas.count * c) * Double(c) })
         if k.rank3 { out = try out.reshaped([k.ro, k.e1, k.channels]) }
         return out
     }

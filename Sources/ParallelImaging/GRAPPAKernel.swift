@@ -58,8 +58,16 @@ public final class GRAPPAKernel: @unchecked Sendable, CustomStringConvertible {
         union.insert(win.centre)
         for p in regular { for k in p.members(upTo: win.count) { union.insert(k) } }
         gram = try CalibrationGram(reference: self.reference, window: win, offsets: union.members(upTo: win.count))
+        flopCount = gram.flops
         try solveMissing(regular)
     }
+
+    /// Estimated floating-point operations done so far (Gram updates, pattern solves and
+    /// applications; complex multiply-add = 8), for reporting GFLOP/s in benchmarks.
+    public var floatingPointOperations: Double { lock.lock(); defer { lock.unlock() }; return flopCount }
+    private var flopCount = 0.0
+    /// Adds to the operation count (from any thread).
+    func countFlops(_ f: Double) { lock.lock(); flopCount += f; lock.unlock() }
 
     /// Number of sampling patterns whose weights have been solved so far.
     public var patternCount: Int { lock.lock(); defer { lock.unlock() }; return cache.count }
@@ -89,15 +97,20 @@ public final class GRAPPAKernel: @unchecked Sendable, CustomStringConvertible {
             for k in gram.offsets { union.insert(k) }
             for s in sources { for k in s { union.insert(k) } }
             gram = try CalibrationGram(reference: reference, window: window, offsets: union.members(upTo: window.count))
+            flopCount += gram.flops
         }
         var results = [Result<[Complex64], Error>?](repeating: nil, count: todo.count)
         let g = gram, centre = window.centre, lambda = options.lambda
+        var solveFlops = [Double](repeating: 0, count: todo.count)
         try results.withUnsafeMutableBufferPointer { out in
-            let o = out
-            try Workers.run(todo.count) { _, i in
-                o[i] = Result { try g.solve(sources: sources[i], target: centre, lambda: lambda) }
+            try solveFlops.withUnsafeMutableBufferPointer { f in
+                let o = out, fl = f
+                try Workers.run(todo.count) { _, i in
+                    o[i] = Result { try g.solve(sources: sources[i], target: centre, lambda: lambda) { fl[i] += $0 } }
+                }
             }
         }
+        flopCount += solveFlops.reduce(0, +)
         for (i, p) in todo.enumerated() {
             switch results[i] {
             case .success(let w)?: cache[p] = w
