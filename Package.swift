@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"], exclude: ["README.md"]),
         .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
         .target(name: "Graphics", dependencies: ["CPNG", "NDArray", "AtomicFiles"], exclude: ["README.md"]),
+        .target(name: "ParallelImaging", dependencies: ["NDArray", "Fourier"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
 
         // Language, built-ins, shell
@@ -50,7 +51,7 @@ let package = Package(
         .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles"], exclude: ["README.md"]),
         .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
         // Benchmarks that call the libraries directly (bench/README.md).
-        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray"], path: "bench/mrs-bench"),
+        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging"], path: "bench/mrs-bench"),
 
         // Tests
         // Helpers shared by the test targets: temporary directories, peer programs, the NumPy
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "ISMRMRDTests", dependencies: ["ISMRMRD", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "FourierTests", dependencies: ["Fourier", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "ReconTests", dependencies: ["Recon", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "ParallelImagingTests", dependencies: ["ParallelImaging", "NDArray", "Fourier", "ArrayFormats", "PeerTestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),
