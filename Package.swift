@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "MRSLanguage", dependencies: ["NDArray"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "MRSBuiltins", dependencies: [
-            "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "Graphics", "Simulation",
+            "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "ParallelImaging", "Graphics", "Simulation",
         ], exclude: ["README.md"]),
         .target(name: "LineEditor", dependencies: ["CEditLine", "AtomicFiles"], exclude: ["README.md"]),
         .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles"], exclude: ["README.md"]),

@@ -89,7 +89,7 @@ enum IsmrmrdBuiltins {
             guard !indices.isEmpty else { throw a.error("\(d.file.path) has no noise readouts (ACQ_IS_NOISE_MEASUREMENT)") }
             var parts: [NDArray] = []
             let sel = SelectionHandle(dataset: d, indices: indices, description: "noise")
-            for acq in try sel.acquisitions() { parts.append(acq.data) }
+            for acq in try sel.acquisitions().all() { parts.append(acq.data) }
             return .array(try NDArray.concatenate(parts, axis: 0))
         },
         BuiltinEntry("acquisition(data, head=none, traj=none)", family: family,
@@ -128,7 +128,8 @@ enum IsmrmrdBuiltins {
                 case .handle(let acq as AcquisitionHandle): batch.append(acq.acquisition)
                 case .list(let l): for item in l { try add(item) }
                 case .handle(let s as SelectionHandle):
-                    for acq in try s.acquisitions() { batch.append(acq); if batch.count >= 256 { try flush() } }
+                    let source = try s.acquisitions()
+                    while let acq = try source.next() { batch.append(acq); if batch.count >= 256 { try flush() } }
                 case .handle(let d as DatasetHandle):
                     let stream = try d.file.stream()
                     while let acq = try stream.next() { batch.append(acq); if batch.count >= 256 { try flush() } }
