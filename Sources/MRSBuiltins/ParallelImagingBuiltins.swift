@@ -173,7 +173,7 @@ enum ParallelImagingBuiltins {
         BuiltinEntry("gfactor(k, shape, maps=none)", family: family,
                      summary: "The g-factor map of a GRAPPA kernel for k-space of size [RO, E1] (or [RO, E1, E2]): how much noise the reconstruction amplifies at each pixel beyond the √R of fewer samples (1 = none).",
                      description: "Breuer et al. 2009: from the image-domain weights and coil-combination weights — conj(maps)/Σ|maps|² with maps [X, Y, (Z,) CHA], else the coil profile the weights imply (RSS-like). Assumes white noise: prewhiten the data first. Returns float32 [X, Y, (Z)].",
-                     example: "g = gfactor(k, [80, 80])\nsnapshot(g, \"gfactor.png\", window=[1, 2])") { a in
+                     example: "g = gfactor(k, [80, 80])\nsnapshot(g, \"gfactor.png\", scale=[1, 2])") { a in
             .array(try kernel(a).gFactor(shape: try grid(a, "shape"), sensitivities: try a.optionalArray("maps")))
         },
         BuiltinEntry("reconstruct(b, combine=\"rss\", kernel=[5, 4], lambda=0.01, acceleration=none, n=\"repetition\")", family: family,
