@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "ISMRMRD", dependencies: ["HDF5Kit", "NDArray"], exclude: ["README.md"]),
         .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"], exclude: ["README.md"]),
         .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
+        .target(name: "NonCartesian", dependencies: ["Fourier", "NDArray"], exclude: ["README.md"]),
         .target(name: "Graphics", dependencies: ["CPNG", "NDArray"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
 
@@ -47,7 +48,7 @@ let package = Package(
         .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor"], exclude: ["README.md"]),
         .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
         // Benchmarks that call the libraries directly (bench/README.md).
-        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray"], path: "bench/mrs-bench"),
+        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "NonCartesian"], path: "bench/mrs-bench"),
 
         // Tests
         // Helpers shared by the test targets: temporary directories, peer programs, the NumPy
@@ -58,6 +59,7 @@ let package = Package(
         .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "ISMRMRDTests", dependencies: ["ISMRMRD", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "FourierTests", dependencies: ["Fourier", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "NonCartesianTests", dependencies: ["NonCartesian", "NDArray", "Fourier", "PeerTestSupport"]),
         .testTarget(name: "ReconTests", dependencies: ["Recon", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "NDArray", "PeerTestSupport"]),
