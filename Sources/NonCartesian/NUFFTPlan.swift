@@ -135,7 +135,7 @@ public final class NUFFTPlan: @unchecked Sendable {
                     options: FFTOptions(centered: false, orthonormal: false, threads: options.threads), operation: operation)
     }
 
-    private func forward<Real: BinaryFloatingPoint & Sendable>(_: Real.Type, _ image: NDArray, batch: Int,
+    private func forward<Real: BinaryFloatingPoint & SIMDScalar & Sendable>(_: Real.Type, _ image: NDArray, batch: Int,
                                                                into out: inout NDArray) throws where Complex<Real>: NDElement {
         var fine = try NDArray(zeros: gridShape + [batch], dtype: dtype, operation: "nufft")
         // Deapodize and zero-pad: pixel x goes to fine index x mod n, divided by ψ̂ and scaled.
@@ -156,7 +156,7 @@ public final class NUFFTPlan: @unchecked Sendable {
         withExtendedLifetime(spectrum) {}
     }
 
-    private func adjoint<Real: BinaryFloatingPoint & Sendable>(_: Real.Type, _ samples: NDArray, batch: Int,
+    private func adjoint<Real: BinaryFloatingPoint & SIMDScalar & Sendable>(_: Real.Type, _ samples: NDArray, batch: Int,
                                                                into out: inout NDArray) throws where Complex<Real>: NDElement {
         var fine = try NDArray(zeros: gridShape + [batch], dtype: dtype, operation: "nufft_adjoint")
         let spreader = Spreader<Real>(points: points, grid: gridShape, kernel: kernel, workers: options.workerCount)
