@@ -52,24 +52,53 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
     /// out[orig + b·M] = scale · Σ_l grid[l, b] ψ(u − l) for every point and batch entry b.
     func interpolate(grid g: UnsafePointer<Complex<Real>>, batch: Int, scale: Real,
                      into out: UnsafeMutablePointer<Complex<Real>>) throws {
+        // Results are written in sorted order and scattered afterwards: scattered stores inside
+        // the kernel loop would each wait for a cache line.
+        let m = points.count
+        let sorted = UnsafeMutablePointer<Complex<Real>>.allocate(capacity: m * batch)
+        defer { sorted.deallocate() }
         // A kernel row of w complex values is 2w reals: the smallest SIMD vector holding it.
         if 2 * width <= 8 {
-            try interpolate(SIMD8<Real>.self, g, batch, scale, out)
+            try interpolate(SIMD8<Real>.self, g, batch, scale, sorted)
         } else if 2 * width <= 16 {
-            try interpolate(SIMD16<Real>.self, g, batch, scale, out)
+            try interpolate(SIMD16<Real>.self, g, batch, scale, sorted)
         } else {
-            try interpolate(SIMD32<Real>.self, g, batch, scale, out)
+            try interpolate(SIMD32<Real>.self, g, batch, scale, sorted)
+        }
+        permute(m * batch) { p, o in out[o] = sorted[p] }
+    }
+
+    /// Runs `body(sorted index, original index)` over all points and batch entries in parallel
+    /// chunks: the random accesses of a gather or scatter overlap when nothing else waits on them.
+    private func permute(_ total: Int, _ body: (Int, Int) -> Void) {
+        let m = points.count
+        points.order.withUnsafeBufferPointer { ob in
+            let parts = total >= 1 << 15 ? workers : 1
+            withoutActuallyEscaping(body) { body in
+                let run: (Int) -> Void = { t in
+                    for q in (total * t / parts)..<(total * (t + 1) / parts) {
+                        let b = q / m, p = q - b * m
+                        body(q, ob[p] + b * m)
+                    }
+                }
+                if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+            }
         }
     }
 
     /// grid[l, b] += Σ_j samples[j + b·M] ψ(u_j − l); `g` must be zeroed by the caller.
     func spread(samples: UnsafePointer<Complex<Real>>, batch: Int, into g: UnsafeMutablePointer<Complex<Real>>) throws {
+        // Gathered into sorted order first, for the same reason as the scatter in `interpolate`.
+        let m = points.count
+        let sorted = UnsafeMutablePointer<Complex<Real>>.allocate(capacity: m * batch)
+        defer { sorted.deallocate() }
+        permute(m * batch) { p, o in (sorted + p).initialize(to: samples[o]) }
         if 2 * width <= 8 {
-            try spread(SIMD8<Real>.self, samples, batch, g)
+            try spread(SIMD8<Real>.self, sorted, batch, g)
         } else if 2 * width <= 16 {
-            try spread(SIMD16<Real>.self, samples, batch, g)
+            try spread(SIMD16<Real>.self, sorted, batch, g)
         } else {
-            try spread(SIMD32<Real>.self, samples, batch, g)
+            try spread(SIMD32<Real>.self, sorted, batch, g)
         }
     }
 
@@ -81,6 +110,13 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
         return v
     }
 
+    // Specialized explicitly: unspecialized SIMD code goes through witness tables per lane.
+    @_specialize(where Real == Float, V == SIMD8<Float>)
+    @_specialize(where Real == Float, V == SIMD16<Float>)
+    @_specialize(where Real == Float, V == SIMD32<Float>)
+    @_specialize(where Real == Double, V == SIMD8<Double>)
+    @_specialize(where Real == Double, V == SIMD16<Double>)
+    @_specialize(where Real == Double, V == SIMD32<Double>)
     private func interpolate<V: SIMD>(_: V.Type, _ g: UnsafePointer<Complex<Real>>, _ batch: Int, _ scale: Real,
                                       _ out: UnsafeMutablePointer<Complex<Real>>) throws where V.Scalar == Real {
         let w = width, m = points.count, dims = points.dims
@@ -92,8 +128,7 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
         var used = V.MaskStorage()
         for t in 0..<lanes { used[t] = t < 2 * w ? -1 : 0 }
         let mask = SIMDMask(used)
-        let order = points.order, start = points.start, zs = points.z, subproblems = points.subproblems
-        try order.withUnsafeBufferPointer { ob in
+        let start = points.start, zs = points.z, subproblems = points.subproblems
         try start.withUnsafeBufferPointer { sb in
         try zs.withUnsafeBufferPointer { zb in
             try forEachSubproblem { s, scratch in
@@ -118,7 +153,6 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
                     // The vector load may read past the w values, never past the row's end.
                     let contiguous = x0 >= 0 && 2 * x0 + lanes <= 2 * n0
                     if !contiguous { for i in 0..<w { ix[i] = wrap(x0 + i, n0) } }
-                    let orig = ob[p]
                     for b in 0..<batch {
                         var re: Real = 0, im: Real = 0
                         if contiguous {
@@ -148,15 +182,20 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
                                 }
                             }
                         }
-                        out[orig + b * m] = Complex(re * scale, im * scale)
+                        out[p + b * m] = Complex(re * scale, im * scale)
                     }
                 }
             }
         }
         }
-        }
     }
 
+    @_specialize(where Real == Float, V == SIMD8<Float>)
+    @_specialize(where Real == Float, V == SIMD16<Float>)
+    @_specialize(where Real == Float, V == SIMD32<Float>)
+    @_specialize(where Real == Double, V == SIMD8<Double>)
+    @_specialize(where Real == Double, V == SIMD16<Double>)
+    @_specialize(where Real == Double, V == SIMD32<Double>)
     private func spread<V: SIMD>(_: V.Type, _ samples: UnsafePointer<Complex<Real>>, _ batch: Int,
                                  _ g: UnsafeMutablePointer<Complex<Real>>) throws where V.Scalar == Real {
         let w = width, m = points.count, dims = points.dims
@@ -169,8 +208,7 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
         for t in 0..<lanes { even[t] = t % 2 == 0 ? -1 : 0 }
         let evenLanes = SIMDMask(even)
         let lock = NSLock()
-        let order = points.order, start = points.start, zs = points.z, subproblems = points.subproblems
-        try order.withUnsafeBufferPointer { ob in
+        let start = points.start, zs = points.z, subproblems = points.subproblems
         try start.withUnsafeBufferPointer { sb in
         try zs.withUnsafeBufferPointer { zb in
             try forEachSubproblem { s, scratch in
@@ -197,9 +235,8 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
                         depth = w
                     }
                     let k2: V = interleaved(kx, V.self)
-                    let orig = ob[p]
                     for b in 0..<batch {
-                        let v = samples[orig + b * m]
+                        let v = samples[p + b * m]
                         let base = V(repeating: v.im).replacing(with: v.re, where: evenLanes) * k2
                         for cz in 0..<depth {
                             let plane = b * subCells + (oz + cz) * sx * sy + ox
@@ -211,8 +248,7 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
                         }
                     }
                 }
-                // Wrapped x indices of the subgrid, then the locked add into the shared grid.
-                let gx = scratch
+                // The locked add into the shared grid, wrapping indices that fall outside it.
                 let inside = lx >= 0 && lx + sx <= n0
                 lock.lock()
                 for b in 0..<batch {
@@ -237,9 +273,7 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
                     }
                 }
                 lock.unlock()
-                _ = gx
             }
-        }
         }
         }
     }
