@@ -1,3 +1,4 @@
+import Foundation
 import NDArray
 
 /// The samples of a trajectory placed on the oversampled grid, sorted into spatial bins so that
@@ -27,46 +28,65 @@ struct SortedPoints: Sendable {
         self.dims = dims
         let m = coords.count / dims
         count = m
-        // Fine-grid position u = k·n/N wrapped into [0, n): the transform is N-periodic in k.
-        var u = [Double](repeating: 0, count: m * dims)
-        for d in 0..<dims {
-            let n = Double(grid[d]), factor = Double(grid[d]) / Double(shape[d])
-            for j in 0..<m {
-                var x = coords[j * dims + d] * factor
-                x -= (x / n).rounded(.down) * n
-                if x >= n { x -= n }
-                u[d * m + j] = x
-            }
-        }
-        // Counting sort into bins (16 cells along x and y, 4 along z: long runs along x, fast axis).
+        // Bins of 16 cells along x and y (2-D), 16 × 8 × 4 in 3-D: long runs along the fast axis.
         let binSize = dims == 2 ? [16, 16] : [16, 8, 4]
         let bins = (0..<dims).map { (grid[$0] + binSize[$0] - 1) / binSize[$0] }
-        var binOf = [Int](repeating: 0, count: m)
-        var counts = [Int](repeating: 0, count: bins.reduce(1, *) + 1)
-        for j in 0..<m {
-            var b = 0
-            for d in stride(from: dims - 1, through: 0, by: -1) {
-                b = b * bins[d] + Swift.min(bins[d] - 1, Int(u[d * m + j]) / binSize[d])
+        let factors = (0..<dims).map { Double(grid[$0]) / Double(shape[$0]) }
+        let sizes = grid.map(Double.init)
+        // Fine-grid position u = k·n/N wrapped into [0, n) (the transform is N-periodic in k),
+        // and each point's bin; independent per point, so split over the workers.
+        var u = [Double](repeating: 0, count: m * dims)
+        var binOf = [Int32](repeating: 0, count: m)
+        coords.withUnsafeBufferPointer { cb in
+            u.withUnsafeMutableBufferPointer { ub in
+                binOf.withUnsafeMutableBufferPointer { bb in
+                    parallelRanges(m, workers) { lo, hi in
+                        for j in lo..<hi {
+                            var b = 0
+                            for d in stride(from: dims - 1, through: 0, by: -1) {
+                                let n = sizes[d]
+                                var x = cb[j * dims + d] * factors[d]
+                                x -= (x / n).rounded(.down) * n
+                                if x >= n || x < 0 { x = 0 }
+                                ub[d * m + j] = x
+                                b = b * bins[d] + Swift.min(bins[d] - 1, Int(x) / binSize[d])
+                            }
+                            bb[j] = Int32(b)
+                        }
+                    }
+                }
             }
-            binOf[j] = b
-            counts[b + 1] += 1
         }
+        // Counting sort by bin (stable, so the order is reproducible).
+        var counts = [Int](repeating: 0, count: bins.reduce(1, *) + 1)
+        for j in 0..<m { counts[Int(binOf[j]) + 1] += 1 }
         for b in 1..<counts.count { counts[b] += counts[b - 1] }
         var order = [Int](repeating: 0, count: m)
         for j in 0..<m {
-            order[counts[binOf[j]]] = j
-            counts[binOf[j]] += 1
+            let b = Int(binOf[j])
+            order[counts[b]] = j
+            counts[b] += 1
         }
         self.order = order
         var start = [Int32](repeating: 0, count: m * dims)
         var z = [Double](repeating: 0, count: m * dims)
         let half = Double(width) / 2
-        for d in 0..<dims {
-            for p in 0..<m {
-                let x = u[d * m + order[p]]
-                let l0 = (x - half).rounded(.up)
-                start[d * m + p] = Int32(l0)
-                z[d * m + p] = 2 * (l0 - (x - half)) - 1
+        u.withUnsafeBufferPointer { ub in
+            order.withUnsafeBufferPointer { ob in
+                start.withUnsafeMutableBufferPointer { sb in
+                    z.withUnsafeMutableBufferPointer { zb in
+                        parallelRanges(m, workers) { lo, hi in
+                            for d in 0..<dims {
+                                for p in lo..<hi {
+                                    let x = ub[d * m + ob[p]]
+                                    let l0 = (x - half).rounded(.up)
+                                    sb[d * m + p] = Int32(l0)
+                                    zb[d * m + p] = 2 * (l0 - (x - half)) - 1
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         self.start = start
@@ -91,5 +111,14 @@ struct SortedPoints: Sendable {
             lo = hi
         }
         subproblems = subs
+    }
+}
+
+/// Runs `body(lo, hi)` on `workers` contiguous parts of 0..<count (one part when count is small).
+func parallelRanges(_ count: Int, _ workers: Int, _ body: (Int, Int) -> Void) {
+    let parts = count >= 1 << 14 ? Swift.max(1, workers) : 1
+    if parts == 1 { return body(0, count) }
+    DispatchQueue.concurrentPerform(iterations: parts) { t in
+        body(count * t / parts, count * (t + 1) / parts)
     }
 }
