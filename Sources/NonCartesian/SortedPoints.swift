@@ -41,17 +41,21 @@ struct SortedPoints: Sendable {
             u.withUnsafeMutableBufferPointer { ub in
                 binOf.withUnsafeMutableBufferPointer { bb in
                     parallelRanges(m, workers) { lo, hi in
-                        for j in lo..<hi {
-                            var b = 0
-                            for d in stride(from: dims - 1, through: 0, by: -1) {
-                                let n = sizes[d]
-                                var x = cb[j * dims + d] * factors[d]
-                                x -= (x / n).rounded(.down) * n
-                                if x >= n || x < 0 { x = 0 }
-                                ub[d * m + j] = x
-                                b = b * bins[d] + Swift.min(bins[d] - 1, Int(x) / binSize[d])
+                        // One axis at a time with its constants in registers (no divisions).
+                        var binStride = 1
+                        for d in 0..<dims {
+                            let n = sizes[d], inverse = 1 / sizes[d], factor = factors[d]
+                            let perBin = 1 / Double(binSize[d]), last = bins[d] - 1
+                            for j in lo..<hi {
+                                var x = cb[j * dims + d] * factor
+                                x -= (x * inverse).rounded(.down) * n
+                                // Rounding can land exactly on n (or a hair below 0): that is cell 0.
+                                if !(x >= 0 && x < n) { x = 0 }
+                                ub[j * dims + d] = x
+                                let cell = Swift.min(last, Int(x * perBin))
+                                bb[j] = (d == 0 ? 0 : bb[j]) &+ Int32(truncatingIfNeeded: cell * binStride)
                             }
-                            bb[j] = Int32(b)
+                            binStride *= bins[d]
                         }
                     }
                 }
@@ -76,9 +80,11 @@ struct SortedPoints: Sendable {
                 start.withUnsafeMutableBufferPointer { sb in
                     z.withUnsafeMutableBufferPointer { zb in
                         parallelRanges(m, workers) { lo, hi in
-                            for d in 0..<dims {
-                                for p in lo..<hi {
-                                    let x = ub[d * m + ob[p]]
+                            // u is sample-major, so a point's coordinates share one cache line.
+                            for p in lo..<hi {
+                                let j = ob[p]
+                                for d in 0..<dims {
+                                    let x = ub[j * dims + d]
                                     let l0 = (x - half).rounded(.up)
                                     sb[d * m + p] = Int32(l0)
                                     zb[d * m + p] = 2 * (l0 - (x - half)) - 1
