@@ -125,4 +125,30 @@ final class NUFFTBehaviourTests: XCTestCase {
         assertArrayError(try radialRampDensity(trajectory: traj2), contains: "[2, 10]")
         assertArrayError(try radialTrajectory(readout: 0, spokes: 3), contains: "readout")
     }
+
+    func testThreadCountDoesNotChangeResults() throws {
+        // Spreading on several workers (private subgrids added under a lock) against one worker:
+        // only the order of floating-point additions may differ.
+        for shape in [[40, 36], [12, 14, 10]] {
+            let traj = try DirectNUDFT.randomTrajectory(shape: shape, count: 3000, seed: 31)
+            let y = try DirectNUDFT.random([3000, 2], seed: 32)
+            let x = try DirectNUDFT.random(shape + [2], seed: 33)
+            let one = try NUFFTPlan(shape: shape, trajectory: traj, options: NUFFTOptions(threads: 1))
+            let four = try NUFFTPlan(shape: shape, trajectory: traj, options: NUFFTOptions(threads: 4))
+            XCTAssertLessThan(DirectNUDFT.relativeError(try four.adjoint(y).toArray(Complex128.self),
+                                                        try one.adjoint(y).toArray(Complex128.self)), 1e-6)
+            XCTAssertEqual(try four.forward(x).toArray(Complex64.self), try one.forward(x).toArray(Complex64.self))
+        }
+    }
+
+    func testInterruptStopsTransforms() throws {
+        let traj = try DirectNUDFT.randomTrajectory(shape: [32, 32], count: 5000, seed: 41)
+        let plan = try NUFFTPlan(shape: [32, 32], trajectory: traj)
+        defer { Interrupt.clear() }
+        Interrupt.request()
+        XCTAssertThrowsError(try plan.adjoint(try NDArray(zeros: [5000], dtype: .complex64))) { XCTAssertTrue($0 is InterruptedError) }
+        Interrupt.request()
+        XCTAssertThrowsError(try plan.forward(try NDArray(zeros: [32, 32], dtype: .complex64))) { XCTAssertTrue($0 is InterruptedError) }
+        XCTAssertFalse(Interrupt.isRequested)
+    }
 }
