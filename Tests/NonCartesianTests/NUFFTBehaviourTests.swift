@@ -84,6 +84,18 @@ final class NUFFTBehaviourTests: XCTestCase {
         XCTAssertLessThan(DirectNUDFT.relativeError(c.toArray(Complex128.self), a.toArray(Complex128.self)), 1e-5)
     }
 
+    func testEmptyTrajectoryAndTinyImage() throws {
+        let empty = try NUFFTPlan(shape: [8, 8], trajectory: try NDArray(zeros: [2, 0], dtype: .float32))
+        XCTAssertEqual(try empty.forward(try NDArray(zeros: [8, 8, 2], dtype: .complex64)).shape, [0, 2])
+        let image = try empty.adjoint(try NDArray(zeros: [0, 2], dtype: .complex64))
+        XCTAssertEqual(image.shape, [8, 8, 2])
+        XCTAssertTrue(image.toArray(Complex64.self).allSatisfy { $0 == .zero })
+        // A 1×1 image: every k sees the one pixel at x = 0, so y = f (scale 1/√1).
+        let one = try NUFFTPlan(shape: [1, 1], trajectory: try NDArray([0.3, -0.2, 0.7, 0.1], shape: [2, 2]))
+        let y = try one.forward(try NDArray([Complex64(2, 1)], shape: [1, 1])).toArray(Complex64.self)
+        for v in y { XCTAssertEqual(v.re, 2, accuracy: 1e-3); XCTAssertEqual(v.im, 1, accuracy: 1e-3) }
+    }
+
     func testUnitConversion() throws {
         let shape = [16, 8]
         let radians = try NDArray([Double.pi / 2, -Double.pi, 0.1, 0.2], shape: [2, 2])
