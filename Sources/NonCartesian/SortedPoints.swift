@@ -48,7 +48,7 @@ struct SortedPoints: Sendable {
                             let perBin = 1 / Double(binSize[d]), last = bins[d] - 1
                             for j in lo..<hi {
                                 var x = cb[j * dims + d] * factor
-                                x -= (x * inverse).rounded(.down) * n
+                                x -= floorFast(x * inverse) * n
                                 // Rounding can land exactly on n (or a hair below 0): that is cell 0.
                                 if !(x >= 0 && x < n) { x = 0 }
                                 ub[j * dims + d] = x
@@ -85,7 +85,7 @@ struct SortedPoints: Sendable {
                                 let j = ob[p]
                                 for d in 0..<dims {
                                     let x = ub[j * dims + d]
-                                    let l0 = (x - half).rounded(.up)
+                                    let l0 = -floorFast(half - x)
                                     sb[d * m + p] = Int32(l0)
                                     zb[d * m + p] = 2 * (l0 - (x - half)) - 1
                                 }
@@ -127,4 +127,13 @@ func parallelRanges(_ count: Int, _ workers: Int, _ body: (Int, Int) -> Void) {
     DispatchQueue.concurrentPerform(iterations: parts) { t in
         body(count * t / parts, count * (t + 1) / parts)
     }
+}
+
+/// ⌊v⌋ through an integer conversion: `rounded(.down)` is a libm call on baseline x86-64 (no
+/// SSE4.1 `roundsd`), which showed up in plan times.
+@inline(__always)
+func floorFast(_ v: Double) -> Double {
+    guard abs(v) < 1e18 else { return v.rounded(.down) }
+    let t = Double(Int(v))
+    return t > v ? t - 1 : t
 }
