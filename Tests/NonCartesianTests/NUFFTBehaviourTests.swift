@@ -96,6 +96,19 @@ final class NUFFTBehaviourTests: XCTestCase {
         for v in y { XCTAssertEqual(v.re, 2, accuracy: 1e-3); XCTAssertEqual(v.im, 1, accuracy: 1e-3) }
     }
 
+    func testOneCallFunctions() throws {
+        let shape = [12, 10]
+        let traj = try DirectNUDFT.randomTrajectory(shape: shape, count: 30, seed: 51)
+        let x = try DirectNUDFT.random(shape + [2], dtype: .complex128, seed: 52)
+        let plan = try NUFFTPlan(shape: shape, trajectory: traj, dtype: .complex128)
+        let y = try nufft(x, trajectory: traj)
+        XCTAssertEqual(y.dtype, .complex128)
+        XCTAssertEqual(y.toArray(Complex128.self), try plan.forward(x).toArray(Complex128.self))
+        let back = try nufftAdjoint(y, trajectory: traj, shape: shape)
+        XCTAssertLessThan(DirectNUDFT.relativeError(back.toArray(Complex128.self), try plan.adjoint(y).toArray(Complex128.self)), 1e-12)
+        XCTAssertThrowsError(try nufft(x, trajectory: try NDArray(zeros: [4, 3], dtype: .float32))) { XCTAssertTrue($0 is ArrayError) }
+    }
+
     func testUnitConversion() throws {
         let shape = [16, 8]
         let radians = try NDArray([Double.pi / 2, -Double.pi, 0.1, 0.2], shape: [2, 2])
