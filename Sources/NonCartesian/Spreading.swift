@@ -249,7 +249,6 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
                     }
                 }
                 // The locked add into the shared grid, wrapping indices that fall outside it.
-                let inside = lx >= 0 && lx + sx <= n0
                 lock.lock()
                 for b in 0..<batch {
                     let lb = lr + 2 * b * subCells, gb = gr + 2 * b * cells
@@ -259,15 +258,14 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
                             let yg = wrap(ly + cy, n1)
                             let src = lb + 2 * (cz * sx * sy + cy * sx)
                             let dst = gb + 2 * (zg * n0 * n1 + yg * n0)
-                            if inside {
-                                let d = dst + 2 * lx
-                                for t in 0..<(2 * sx) { d[t] += src[t] }
-                            } else {
-                                for i in 0..<sx {
-                                    let x = wrap(lx + i, n0)
-                                    dst[2 * x] += src[2 * i]
-                                    dst[2 * x + 1] += src[2 * i + 1]
-                                }
+                            // In runs that do not wrap, so each run is one vectorized loop.
+                            var i = 0
+                            while i < sx {
+                                let x = wrap(lx + i, n0)
+                                let run = Swift.min(sx - i, n0 - x)
+                                let d = dst + 2 * x, s = src + 2 * i
+                                for t in 0..<(2 * run) { d[t] += s[t] }
+                                i += run
                             }
                         }
                     }
@@ -283,30 +281,46 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
 /// Horner step is one vector multiply-add.
 final class KernelTable<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked Sendable {
     let degree: Int
-    private let vectors: UnsafeMutablePointer<SIMD16<Real>>
+    /// Pieces 0…7 and 8…15: kernels up to w = 8 (tolerances to ~1e-7) need only the low half.
+    private let low: UnsafeMutablePointer<SIMD8<Real>>
+    private let high: UnsafeMutablePointer<SIMD8<Real>>
+    private let wide: Bool
 
     init(_ kernel: SpreadKernel) {
         degree = kernel.degree
-        vectors = .allocate(capacity: degree + 1)
+        wide = kernel.width > 8
+        low = .allocate(capacity: degree + 1)
+        high = .allocate(capacity: degree + 1)
         for k in 0...degree {
             var v = SIMD16<Real>(repeating: 0)
             for i in 0..<kernel.width { v[i] = Real(kernel.coefficients[k * kernel.width + i]) }
-            (vectors + k).initialize(to: v)
+            (low + k).initialize(to: v.lowHalf)
+            (high + k).initialize(to: v.highHalf)
         }
     }
 
-    deinit { vectors.deallocate() }
+    deinit {
+        low.deallocate()
+        high.deallocate()
+    }
 
     /// ψ(−w/2 + δ + i) for i = 0…w−1 at z = 2δ − 1.
     @inline(__always)
     func evaluate(_ z: Real) -> SIMD16<Real> {
-        var v = vectors[degree]
+        var a = low[degree]
         var k = degree - 1
         while k >= 0 {
-            v = v * z + vectors[k]
+            a = a * z + low[k]
             k -= 1
         }
-        return v
+        guard wide else { return SIMD16(lowHalf: a, highHalf: SIMD8(repeating: 0)) }
+        var b = high[degree]
+        k = degree - 1
+        while k >= 0 {
+            b = b * z + high[k]
+            k -= 1
+        }
+        return SIMD16(lowHalf: a, highHalf: b)
     }
 }
 
