@@ -26,11 +26,24 @@ final class DensityCompensationTests: XCTestCase {
         return try NDArray(v, shape: [n, n])
     }
 
+    /// 128 golden-angle spokes of 128 samples over a 64 matrix (2× readout oversampling; angular
+    /// Nyquist for 64 is π/2·64 ≈ 100 spokes) and their Pipe–Menon weights with the default 20
+    /// iterations (the uneven golden-angle gaps need more than the 8 that suffice for uniform
+    /// angles), computed once for both gridding tests: in a debug build they take seconds.
+    private static var golden: (NDArray, NDArray)?
+    static func goldenRadial() throws -> (NDArray, NDArray) {
+        if let g = golden { return g }
+        let traj = try radialTrajectory(readout: 128, spokes: 128, goldenAngle: true, matrix: 64)
+        let g = (traj, try pipeMenonDensity(trajectory: traj, shape: [64, 64]))
+        golden = g
+        return g
+    }
+
     func testPipeMenonApproachesRampAwayFromCentre() throws {
         let n = 64, spokes = 128
         let traj = try radialTrajectory(readout: n, spokes: spokes)
         XCTAssertEqual(traj.shape, [2, n, spokes])
-        let pipe = try pipeMenonDensity(trajectory: traj, shape: [n, n], iterations: 30).toArray(Float.self)
+        let pipe = try pipeMenonDensity(trajectory: traj, shape: [n, n], iterations: 8).toArray(Float.self)
         let ramp = try radialRampDensity(trajectory: traj).toArray(Float.self)
         let k = traj.toArray(Double.self)
         var worst = 0.0, sum = 0.0, count = 0.0
@@ -48,11 +61,9 @@ final class DensityCompensationTests: XCTestCase {
     func testGriddingReconstructionOfPhantom() throws {
         let n = 64
         let truth = try DensityCompensationTests.phantom(n)
-        // Full angular Nyquist sampling for a 64 matrix: π/2·64 ≈ 100 spokes.
-        let traj = try radialTrajectory(readout: 2 * n, spokes: 128, goldenAngle: true, matrix: n)
+        let (traj, weights) = try DensityCompensationTests.goldenRadial()
         let plan = try NUFFTPlan(shape: [n, n], trajectory: traj, options: NUFFTOptions(tolerance: 1e-5))
         let samples = try plan.forward(truth)
-        let weights = try pipeMenonDensity(trajectory: traj, shape: [n, n], iterations: 30)
         let recon = try plan.adjoint(try samples * weights.astype(.complex64)).toArray(Complex128.self)
         // The best any reconstruction from this trajectory can do: the phantom with k-space cut to
         // the disc |k| < N/2 the spokes cover (sharp edges make that far from the phantom itself).
@@ -88,9 +99,9 @@ final class DensityCompensationTests: XCTestCase {
             }
         }
         let truth = try NDArray(v, shape: [n, n])
-        let traj = try radialTrajectory(readout: 2 * n, spokes: 128, goldenAngle: true, matrix: n)
+        let (traj, pipeWeights) = try DensityCompensationTests.goldenRadial()
+        let weights = try pipeWeights.astype(.complex64)
         let plan = try NUFFTPlan(shape: [n, n], trajectory: traj, options: NUFFTOptions(tolerance: 1e-5))
-        let weights = try pipeMenonDensity(trajectory: traj, shape: [n, n]).astype(.complex64)
         let ramp = try radialRampDensity(trajectory: traj).astype(.complex64)
         let samples = try plan.forward(truth)
         let t = truth.toArray(Complex128.self)
@@ -109,7 +120,7 @@ final class DensityCompensationTests: XCTestCase {
         for j in 0..<(k.count / 2) { maxR = max(maxR, hypot(k[2 * j], k[2 * j + 1])) }
         XCTAssertLessThan(maxR, 32.0001)
         XCTAssertGreaterThan(maxR, 31.5)
-        let weights = try pipeMenonDensity(trajectory: traj, shape: [64, 64])
+        let weights = try pipeMenonDensity(trajectory: traj, shape: [64, 64], iterations: 5)
         XCTAssertEqual(weights.shape, [500, 8])
         XCTAssertTrue(weights.toArray(Float.self).allSatisfy { $0.isFinite && $0 > 0 })
     }
