@@ -35,8 +35,9 @@ let package = Package(
         .target(name: "ISMRMRD", dependencies: ["HDF5Kit", "NDArray"], exclude: ["README.md"]),
         .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"], exclude: ["README.md"]),
         .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
-        .target(name: "Graphics", dependencies: ["CPNG", "NDArray", "AtomicFiles"], exclude: ["README.md"]),
         .target(name: "ParallelImaging", dependencies: ["NDArray", "Fourier"], exclude: ["README.md"]),
+        .target(name: "NonCartesian", dependencies: ["Fourier", "NDArray"], exclude: ["README.md"]),
+        .target(name: "Graphics", dependencies: ["CPNG", "NDArray", "AtomicFiles"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
 
         // Language, built-ins, shell
@@ -51,7 +52,7 @@ let package = Package(
         .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles", "NDArray"], exclude: ["README.md"]),
         .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
         // Benchmarks that call the libraries directly (bench/README.md).
-        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging"], path: "bench/mrs-bench"),
+        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging", "NonCartesian"], path: "bench/mrs-bench"),
 
         // Tests
         // Helpers shared by the test targets: temporary directories, peer programs, the NumPy
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "ISMRMRDTests", dependencies: ["ISMRMRD", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "FourierTests", dependencies: ["Fourier", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "NonCartesianTests", dependencies: ["NonCartesian", "NDArray", "Fourier", "PeerTestSupport"]),
         .testTarget(name: "ReconTests", dependencies: ["Recon", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "ParallelImagingTests", dependencies: ["ParallelImaging", "NDArray", "Fourier", "ArrayFormats", "PeerTestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray", "PeerTestSupport"]),

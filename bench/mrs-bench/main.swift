@@ -6,6 +6,7 @@ import NDArray
 // to the bare FFTW transform with the same plan and planning effort.
 //
 //     mrs-bench fft 256 256 32 [runs]
+//     mrs-bench nufft DIR TOL RUNS NX NY [NZ]      (bench/nufft/run.py prepares DIR)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t = DispatchTime.now().uptimeNanoseconds
@@ -16,8 +17,12 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
 let args = Array(CommandLine.arguments.dropFirst())
+if args.first == "nufft" {
+    try runNUFFTBench(Array(args.dropFirst()))
+    exit(0)
+}
 guard args.first == "fft", args.count >= 4, let nx = Int(args[1]), let ny = Int(args[2]), let nz = Int(args[3]) else {
-    print("usage: mrs-bench fft NX NY NZ [runs]")
+    print("usage: mrs-bench fft NX NY NZ [runs] | mrs-bench nufft DIR TOL RUNS NX NY [NZ]")
     exit(2)
 }
 let runs = args.count > 4 ? Int(args[4]) ?? 21 : 21
