@@ -29,6 +29,8 @@ public enum Builtins {
         r.add(CoilBuiltins.entries)
         r.addFamily(ParallelImagingBuiltins.family, summary: "GRAPPA: calibration, application, unmixing weights, g-factor; one-call reconstruct")
         r.add(ParallelImagingBuiltins.entries)
+        r.addFamily(NonCartesianBuiltins.family, summary: "NUFFT (one call or a plan), trajectories, density compensation, gridding")
+        r.add(NonCartesianBuiltins.entries)
         r.addFamily(SimulationBuiltins.family, summary: "phantoms, coil sensitivities and simulated acquisitions")
         r.add(SimulationBuiltins.entries)
         r.add(AcquisitionSimulationBuiltins.entries)

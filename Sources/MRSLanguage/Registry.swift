@@ -188,7 +188,9 @@ public final class Registry {
 public final class Builtin: Function {
     public let entry: BuiltinEntry
 
-    init(entry: BuiltinEntry) {
+    /// A callable for an entry; registries make one per built-in, and handles use it for methods
+    /// such as a NUFFT plan's `p.forward` (the entry's closure holds the plan).
+    public init(entry: BuiltinEntry) {
         self.entry = entry
         super.init(name: entry.name)
     }
