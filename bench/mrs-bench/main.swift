@@ -1,11 +1,14 @@
 import Foundation
 import Fourier
 import NDArray
+import ParallelImaging
 
 // Benchmarks that need mrs's libraries directly rather than the language: the centred FFT next
-// to the bare FFTW transform with the same plan and planning effort.
+// to the bare FFTW transform with the same plan and planning effort, and GRAPPA calibration and
+// application on arrays handed over as raw column-major complex64 files (bench/grappa/run.py).
 //
 //     mrs-bench fft 256 256 32 [runs]
+//     mrs-bench grappa DATA RO,E1,E2,CHA REF RO,E1,E2,CHA R1,R2 KERNEL OUT [runs]
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t = DispatchTime.now().uptimeNanoseconds
@@ -16,6 +19,10 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
 let args = Array(CommandLine.arguments.dropFirst())
+if args.first == "grappa" {
+    try grappaBench(Array(args.dropFirst()))
+    exit(0)
+}
 guard args.first == "fft", args.count >= 4, let nx = Int(args[1]), let ny = Int(args[2]), let nz = Int(args[3]) else {
     print("usage: mrs-bench fft NX NY NZ [runs]")
     exit(2)
