@@ -23,17 +23,21 @@ let package = Package(
         systemLibrary("CEditLine", pkgConfig: "libedit", apt: ["libedit-dev"]),
         systemLibrary("CZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
 
+        // Files replaced by rename, never lost (used by every writer).
+        .target(name: "AtomicFiles", exclude: ["README.md"]),
+
         // Arrays
         .target(name: "NDArray", dependencies: ["CLAPACK"], exclude: ["README.md"]),
-        .target(name: "ArrayFormats", dependencies: ["NDArray", "CZlib"], exclude: ["README.md"]),
+        .target(name: "ArrayFormats", dependencies: ["NDArray", "CZlib", "AtomicFiles"], exclude: ["README.md"]),
 
         // MRI libraries
-        .target(name: "HDF5Kit", dependencies: ["CHDF5", "NDArray"], exclude: ["README.md"]),
+        .target(name: "HDF5Kit", dependencies: ["CHDF5", "NDArray", "AtomicFiles"], exclude: ["README.md"]),
         .target(name: "ISMRMRD", dependencies: ["HDF5Kit", "NDArray"], exclude: ["README.md"]),
         .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"], exclude: ["README.md"]),
         .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
-        .target(name: "Graphics", dependencies: ["CPNG", "NDArray"], exclude: ["README.md"]),
         .target(name: "ParallelImaging", dependencies: ["NDArray", "Fourier"], exclude: ["README.md"]),
+        .target(name: "NonCartesian", dependencies: ["Fourier", "NDArray"], exclude: ["README.md"]),
+        .target(name: "Graphics", dependencies: ["CPNG", "NDArray", "AtomicFiles"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
 
         // Language, built-ins, shell
@@ -42,31 +46,33 @@ let package = Package(
         .target(name: "MRSLanguage", dependencies: ["NDArray"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "MRSBuiltins", dependencies: [
-            "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "Graphics", "Simulation",
+            "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "ParallelImaging", "Graphics", "Simulation",
         ], exclude: ["README.md"]),
-        .target(name: "LineEditor", dependencies: ["CEditLine"], exclude: ["README.md"]),
-        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor"], exclude: ["README.md"]),
+        .target(name: "LineEditor", dependencies: ["CEditLine", "AtomicFiles"], exclude: ["README.md"]),
+        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles", "NDArray"], exclude: ["README.md"]),
         .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
         // Benchmarks that call the libraries directly (bench/README.md).
-        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging"], path: "bench/mrs-bench"),
+        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging", "NonCartesian"], path: "bench/mrs-bench"),
 
         // Tests
         // Helpers shared by the test targets: temporary directories, peer programs, the NumPy
         // reference (Tests/PeerTestSupport/README.md). No product depends on it.
         .target(name: "PeerTestSupport", dependencies: ["NDArray"], path: "Tests/PeerTestSupport", exclude: ["README.md"]),
+        .testTarget(name: "AtomicFilesTests", dependencies: ["AtomicFiles", "PeerTestSupport"]),
         .testTarget(name: "NDArrayTests", dependencies: ["NDArray"]),
         .testTarget(name: "ArrayFormatsTests", dependencies: ["ArrayFormats", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "HDF5KitTests", dependencies: ["HDF5Kit", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "ISMRMRDTests", dependencies: ["ISMRMRD", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "FourierTests", dependencies: ["Fourier", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "NonCartesianTests", dependencies: ["NonCartesian", "NDArray", "Fourier", "PeerTestSupport"]),
         .testTarget(name: "ReconTests", dependencies: ["Recon", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "ParallelImagingTests", dependencies: ["ParallelImaging", "NDArray", "Fourier", "ArrayFormats", "PeerTestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray", "PeerTestSupport"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),
         .testTarget(name: "MRSBuiltinsTests", dependencies: ["MRSBuiltins", "MRSLanguage", "NDArray"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "PeerTestSupport"]),
-        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage", "PeerTestSupport"], exclude: ["pty"]),
+        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage", "LineEditor", "NDArray", "PeerTestSupport"], exclude: ["pty"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -57,15 +57,13 @@ public enum CFL {
         let data = try array.astype(.complex64, operation: "save")
         let dims = array.shape.isEmpty ? [1] : array.shape
         let header = "# Dimensions\n" + dims.map { "\($0) " }.joined() + "\n"
-        try writeFile(base + ".cfl", operation: "save") { file in
-            try NPY.writeElements(data, into: FileSink(file: file), operation: "save")
-        }
-        do {
-            try writeFile(base + ".hdr", operation: "save") { file in try file.write(Array(header.utf8), operation: "save") }
-        } catch {
-            unlink(base + ".cfl")
-            throw error
-        }
+        // Both files are complete before either replaces its old version.
+        let cfl = try OutputFile(base + ".cfl", operation: "save")
+        try NPY.writeElements(data, into: FileSink(file: cfl), operation: "save")
+        let hdr = try OutputFile(base + ".hdr", operation: "save")
+        try hdr.write(Array(header.utf8), operation: "save")
+        try cfl.finish(operation: "save")
+        try hdr.finish(operation: "save")
     }
 
     /// The path without a `.cfl` or `.hdr` extension.

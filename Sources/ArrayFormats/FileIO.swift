@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import NDArray
 
@@ -24,7 +25,9 @@ final class InputFile {
     private let fd: Int32
 
     init(_ path: String, operation: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever; the
+        // regular-file check below then refuses it. Reads of regular files ignore the flag.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw fileError(operation, path, "cannot open: \(errnoText())") }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
@@ -34,7 +37,7 @@ final class InputFile {
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw fileError(operation, path, "is not a regular file")
+            throw fileError(operation, path, (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory, not a file" : "is not a regular file (a FIFO, device or socket)")
         }
         self.path = path
         self.fd = fd
@@ -68,21 +71,23 @@ final class InputFile {
     }
 }
 
-/// A file being written; created with mode 0644 (before umask), truncated, closed when released.
+/// A file being written: a temporary file beside `path` that `finish` renames into place, so a
+/// failed or interrupted save leaves the old file as it was (the temporary is removed when an
+/// unfinished `OutputFile` is released).
 final class OutputFile {
     let path: String
     /// Bytes written so far (the offset of the next sequential write).
     private(set) var position = 0
-    private var fd: Int32
+    private let replacement: ReplacementFile
 
     init(_ path: String, operation: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw fileError(operation, path, "cannot create: \(errnoText())") }
+        do {
+            replacement = try ReplacementFile(replacing: path)
+        } catch let e as ReplacementError {
+            throw fileError(operation, path, e.problem)
+        }
         self.path = path
-        self.fd = fd
     }
-
-    deinit { if fd >= 0 { close(fd) } }
 
     /// Appends the bytes at the current position.
     func write(_ buffer: UnsafeRawBufferPointer, operation: String) throws {
@@ -100,34 +105,32 @@ final class OutputFile {
         guard let base = buffer.baseAddress else { return }
         var done = 0
         while done < buffer.count {
-            let n = pwrite(fd, base + done, Swift.min(buffer.count - done, ioChunkBytes), off_t(offset + done))
+            let n = pwrite(replacement.descriptor, base + done, Swift.min(buffer.count - done, ioChunkBytes), off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw fileError(operation, path, "write failed: \(errnoText())")
+                throw fileError(operation, path, "write failed: \(errnoText()); the old file is unchanged")
             }
             done += n
         }
     }
 
-    /// Closes the file, reporting a failure the kernel only tells about now (e.g. a full NFS disk).
+    /// Puts the complete file in place, reporting a failure the kernel only tells about now
+    /// (e.g. a full disk).
     func finish(operation: String) throws {
-        let fd = self.fd
-        self.fd = -1
-        if close(fd) != 0 { throw fileError(operation, path, "close failed: \(errnoText())") }
+        do {
+            try replacement.commit()
+        } catch let e as ReplacementError {
+            throw fileError(operation, path, e.problem)
+        }
     }
 }
 
-/// Writes a file through `body`; on any failure the partial file is removed so no half-written
-/// array is left behind looking valid.
+/// Writes a file through `body`; it replaces `path` only when complete, so a failure leaves the
+/// old file (or no file) and never a half-written array that looks valid.
 func writeFile(_ path: String, operation: String, _ body: (OutputFile) throws -> Void) throws {
     let file = try OutputFile(path, operation: operation)
-    do {
-        try body(file)
-        try file.finish(operation: operation)
-    } catch {
-        unlink(path)
-        throw error
-    }
+    try body(file)
+    try file.finish(operation: operation)
 }
 
 /// What was wrong with a file's content (a header, a zip directory); the caller adds the file name.

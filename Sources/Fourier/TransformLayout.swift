@@ -64,7 +64,8 @@ struct TransformLayout {
         }
         if let last = dims.last, !last.transformed, !fftwDims.isEmpty, let run = loops.popLast() {
             trailing = run
-            let perChunk = Swift.max(1, TransformLayout.chunkTarget / run.stride)
+            // An empty array has stride-0 runs; it is never executed (total is 0), only described.
+            let perChunk = Swift.max(1, TransformLayout.chunkTarget / Swift.max(run.stride, 1))
             chunkLength = total > TransformLayout.chunkThreshold ? Swift.min(perChunk, run.count) : run.count
         } else {
             trailing = nil

@@ -1,3 +1,4 @@
+import AtomicFiles
 import CPNG
 import Foundation
 
@@ -92,24 +93,47 @@ public struct PNGImage: Sendable, Equatable {
 
     /// Writes the image to `path` as a PNG file through libpng.
     public func write(to path: String) throws {
+        // libpng writes by name into a temporary file beside `path`, renamed into place when
+        // complete: a failed write keeps the old picture.
+        let replacement: ReplacementFile
+        do {
+            replacement = try ReplacementFile(replacing: path)
+        } catch let e as ReplacementError {
+            throw GraphicsError("png", "cannot write '\(path)': \(e.problem)")
+        }
+        replacement.closeDescriptor()
         var image = png_image()
+        errno = 0
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width)
         image.height = UInt32(height)
         image.format = format.libpngFormat
         let ok = pixels.withUnsafeBytes { bytes in
-            png_image_write_to_file(&image, path, 0, bytes.baseAddress, Int32(width * format.channels), nil)
+            png_image_write_to_file(&image, replacement.temporaryPath, 0, bytes.baseAddress, Int32(width * format.channels), nil)
         }
         let message = PNGImage.message(of: image)
         png_image_free(&image)
         if ok == 0 {
-            throw GraphicsError("png", "cannot write '\(path)': \(message)")
+            // libpng says only "Write Error"; the system's reason (a full disk) is in errno.
+            let reason = errno != 0 ? " (\(String(cString: strerror(errno))))" : ""
+            replacement.abandon()
+            throw GraphicsError("png", "cannot write '\(path)': \(message)\(reason); the old file is unchanged")
+        }
+        do {
+            try replacement.commit()
+        } catch let e as ReplacementError {
+            throw GraphicsError("png", "cannot write '\(path)': \(e.problem)")
         }
     }
 
     /// Reads the PNG file at `path`, converted by libpng to `format` (alpha is composited on
     /// black when dropped; 16-bit files are reduced to 8 bits).
     public static func read(from path: String, as format: PNGFormat = .rgba) throws -> PNGImage {
+        // libpng would block for ever opening a FIFO; refuse anything but a regular file first.
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            throw GraphicsError("png", "cannot read '\(path)': \((info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "is not a regular file (a FIFO, device or socket)")")
+        }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_file(&image, path) != 0 else {

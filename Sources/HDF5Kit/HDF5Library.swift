@@ -11,7 +11,12 @@ enum HDF5Library {
 
     /// Initialises the library once and silences its automatic error-stack printing to stderr:
     /// errors are turned into `HDF5Error` messages instead.
+    ///
+    /// HDF5's own exit handler is turned off: it would flush files that are still open, and after a
+    /// failed write (a full disk) HDF5 1.10 crashes doing so. Nothing depends on it — writers flush
+    /// and rename their files explicitly (`HDF5File.commit`), and an unfinished file is dropped.
     private static let initialised: Bool = {
+        H5dont_atexit()
         H5open()
         H5Eset_auto2(mrs_h5e_default(), nil, nil)
         return true
@@ -46,13 +51,21 @@ enum HDF5Library {
         return collector.messages
     }
 
+    /// Forgets a failure we handle ourselves. Call with the lock held.
+    static func clearErrors() { H5Eclear2(mrs_h5e_default()) }
+
     /// HDF5's innermost (most specific) reason for the last failure, if it recorded one.
     static func takeInnermostReason() -> String? {
         takeErrorStack().last.map(Self.tidy)
     }
 
-    /// Shortens HDF5's reasons: drops the long tails some of them carry (time stamps, flags).
-    private static func tidy(_ reason: String) -> String {
-        reason.replacingOccurrences(of: "\n", with: " ")
+    /// Shortens HDF5's reasons: a failed read or write carries a time stamp, descriptor, buffer
+    /// address and sizes; keep what it was and the system's message ("file write failed: File too large").
+    static func tidy(_ reason: String) -> String {
+        let text = reason.replacingOccurrences(of: "\n", with: " ")
+        guard let colon = text.range(of: ": time = "),
+              let start = text.range(of: "error message = '"),
+              let end = text.range(of: "'", range: start.upperBound..<text.endIndex) else { return text }
+        return String(text[..<colon.lowerBound]) + ": " + String(text[start.upperBound..<end.lowerBound])
     }
 }

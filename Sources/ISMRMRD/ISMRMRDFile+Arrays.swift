@@ -5,6 +5,7 @@ extension ISMRMRDFile {
     /// The dataset of the NDArrays stored under `name` (ISMRMRD appends them along a first HDF5
     /// dimension, so the dataset is `[count, dims reversed…]`).
     private func arrayDataset(_ name: String) throws -> HDF5Dataset {
+        try checkUnchanged()
         guard group.kind(of: name) == .dataset else {
             throw problem("no array '\(name)' in group '\(groupName)' (it contains: \(ISMRMRDFile.list(groupChildren)))")
         }

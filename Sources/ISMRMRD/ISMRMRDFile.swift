@@ -54,6 +54,12 @@ public final class ISMRMRDFile {
 
     static func list(_ names: [String]) -> String { names.isEmpty ? "nothing" : names.joined(separator: ", ") }
 
+    /// Refuses to read from a file that another program truncated or rewrote since it was opened
+    /// (HDF5 would return zeros for the missing part: empty readouts that look valid).
+    func checkUnchanged() throws {
+        do { try file.checkUnchangedOnDisk() } catch let e as HDF5Error { throw problem(e.message) }
+    }
+
     /// An error about this file.
     func problem(_ message: String) -> ISMRMRDError { ISMRMRDError(path, message) }
 
@@ -123,6 +129,7 @@ public final class ISMRMRDFile {
 
     /// The acquisition dataset and the memory type rows are read as.
     func acquisitionDataset() throws -> (HDF5Dataset, HDF5Datatype) {
+        try checkUnchanged()
         if let d = dataDataset, let t = acquisitionReadType { return (d, t) }
         guard group.kind(of: "data") == .dataset else {
             throw problem("group '\(groupName)' has no 'data' dataset, so no acquisitions (it contains: \(ISMRMRDFile.list(groupChildren)))")

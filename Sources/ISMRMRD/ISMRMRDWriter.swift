@@ -6,12 +6,15 @@ import NDArray
 /// ismrmrd-python, h5py and the ISMRMRD tools read them: `xml` as one variable-length string,
 /// `data` as the `{head, traj, data}` compound rows, image series as `header`/`attributes`/`data`
 /// datasets and NDArrays as datasets extended along a first dimension.
+///
+/// The file is written beside its path and put in place by `close()`; until then — and for ever if
+/// a write fails or the writer is released unclosed — the path keeps its old content.
 public final class ISMRMRDWriter {
     /// How the file is opened.
     public enum Mode: Sendable {
-        /// Create the file, replacing any existing one.
+        /// Create the file, replacing any existing one when closed.
         case create
-        /// Open an existing file and add to it (creating the group if needed).
+        /// Add to an existing file (creating the group if needed); the file is updated when closed.
         case append
     }
 
@@ -31,15 +34,48 @@ public final class ISMRMRDWriter {
         self.groupName = group
         switch mode {
         case .create: file = try HDF5File(creating: path)
-        case .append: file = try HDF5File(path: path, mode: .readWrite)
+        case .append: file = try HDF5File(updating: path)
         }
         self.group = try file.requireGroup(group)
     }
 
+    deinit {
+        // Released without close(): the new file is dropped and the path keeps its old content.
+        if state == .open { file.abandon() }
+    }
+
+    /// Whether the file is still being written, was put in place, or was given up after a failure.
+    private enum State { case open, closed, failed }
+    private var state = State.open
+
     private func problem(_ message: String) -> ISMRMRDError { ISMRMRDError(path, message) }
 
-    /// Writes buffered data to disk.
-    public func flush() throws { try file.flush() }
+    /// Runs a step that writes to the file; an HDF5 failure there means the new file is incomplete,
+    /// so it will not replace the old one.
+    private func writing<T>(_ body: () throws -> T) throws -> T {
+        switch state {
+        case .closed: throw problem("the writer is closed")
+        case .failed: throw problem("an earlier write failed, so this file will not be written; the old file (if any) is unchanged")
+        case .open: break
+        }
+        do {
+            return try body()
+        } catch let e as HDF5Error {
+            state = .failed
+            file.abandon()
+            throw problem("\(e.message)\(e.reason.map { " (HDF5: \($0))" } ?? ""); nothing was written to \(path), the old file (if any) is unchanged")
+        }
+    }
+
+    /// Writes buffered data to the (temporary) file.
+    public func flush() throws { try writing { try file.flush() } }
+
+    /// Finishes the file and puts it at its path, replacing the old one.
+    public func close() throws {
+        if state == .closed { return }
+        try writing { try file.commit() }
+        state = .closed
+    }
 
     // MARK: - XML header
 
@@ -48,8 +84,10 @@ public final class ISMRMRDWriter {
         do { _ = try XMLReader.parse(xml) } catch {
             throw problem("refusing to write a malformed XML header: \(error)")
         }
-        if group.exists("xml") { try group.remove("xml") }
-        try group.createStringDataset("xml", strings: [xml])
+        try writing {
+            if group.exists("xml") { try group.remove("xml") }
+            try group.createStringDataset("xml", strings: [xml])
+        }
     }
 
     /// Writes (or replaces) the XML header from a header record.
@@ -85,7 +123,7 @@ public final class ISMRMRDWriter {
                 HDF5VariableLength(count: 2 * data.count, pointer: data.count > 0 ? UnsafeMutableRawPointer(data.basePointer(as: Complex64.self)) : nil)
                     .store(to: row + ISMRMRDLayout.dataOffset)
             }
-            try dataDatasetForAppending().appendRows(count: acquisitions.count, as: type, from: UnsafeRawBufferPointer(raw))
+            try writing { try dataDatasetForAppending().appendRows(count: acquisitions.count, as: type, from: UnsafeRawBufferPointer(raw)) }
         }
         withExtendedLifetime(keep) {}
     }
@@ -134,7 +172,7 @@ public final class ISMRMRDWriter {
             guard rowDims.allSatisfy({ $0 > 0 }) else { throw problem("cannot store the empty array \(array.summary) as '\(name)'") }
             d = try group.createExtendibleDataset(name, type: type.hdf5Type, rowDims: rowDims, chunkRows: 1)
         }
-        try d.append(array)
+        try writing { try d.append(array) }
     }
 
     // MARK: - Images
@@ -172,9 +210,12 @@ public final class ISMRMRDWriter {
             let dataDims = [shape[3], shape[2], shape[1], shape[0]]
             let (headers, attributes, data) = try seriesDatasets(series, dataType: dataType, dataDims: dataDims, context: context)
             let bytes = head.packedBytes
-            try bytes.withUnsafeBytes { try headers.appendRows(count: 1, as: headerType, from: $0) }
-            try attributes.appendStrings([image.attributes])
-            try data.append(try image.data.reshaped(shape))
+            let block = try image.data.reshaped(shape)
+            try writing {
+                try bytes.withUnsafeBytes { try headers.appendRows(count: 1, as: headerType, from: $0) }
+                try attributes.appendStrings([image.attributes])
+                try data.append(block)
+            }
         }
     }
 

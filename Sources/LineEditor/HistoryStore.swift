@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 /// Input history: entries in memory plus a file that each accepted entry is appended to at
@@ -88,15 +89,11 @@ public final class HistoryStore {
     private func compact() {
         guard let path = path else { return }
         let current = HistoryStore.normalised(readFile(path) ?? entries, capacity: capacity)
-        let temporary = path + ".tmp-\(getpid())"
-        let data = Data(HistoryFileFormat.file(current).utf8)
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            _ = fail("cannot write history file \(temporary)")
-            return
-        }
-        guard rename(temporary, path) == 0 else {
-            _ = fail("cannot replace history file \(path): \(String(cString: strerror(errno)))")
-            unlink(temporary)
+        do {
+            // The history file keeps its 0600 mode (ReplacementFile copies an existing file's mode).
+            try ReplacementFile.write(HistoryFileFormat.file(current), to: path)
+        } catch {
+            _ = fail("cannot replace history file: \(error)")
             return
         }
         linesInFile = current.count

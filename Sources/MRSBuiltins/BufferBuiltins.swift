@@ -30,11 +30,11 @@ enum BufferBuiltins {
     }
 
     /// Acquisitions to buffer, from a dataset, a selection or a list.
-    static func acquisitions(_ v: Value, _ a: Args) throws -> (AnyIterator<Acquisition>, HeaderValue?) {
+    static func acquisitions(_ v: Value, _ a: Args) throws -> (AcquisitionSource, HeaderValue?) {
         switch v {
         case .handle(let d as DatasetHandle):
             let stream = try d.file.stream()
-            return (AnyIterator { try? stream.next() }, try d.file.header())
+            return (AcquisitionSource { try stream.next() }, try d.file.header())
         case .handle(let s as SelectionHandle):
             return (try s.acquisitions(), try s.dataset.file.header())
         case .list(let l):
@@ -42,7 +42,7 @@ enum BufferBuiltins {
                 guard case .handle(let h as AcquisitionHandle) = item else { throw a.bad("f", expected: "a dataset, a selection or a list of acquisitions") }
                 return h.acquisition
             }
-            return (AnyIterator(items.makeIterator()), nil)
+            return (AcquisitionSource(items), nil)
         default: throw a.bad("f", expected: "a dataset, a selection or a list of acquisitions")
         }
     }
@@ -153,18 +153,33 @@ enum BufferBuiltins {
             guard let header = fileHeader else {
                 throw a.error("buffering needs the file's XML header: pass the dataset or a selection of it", kind: .argument)
             }
-            let bufferer = Bufferer(header: header, options: options)
-            var bits: [ReconBit] = []
-            var count = 0
-            while let acq = stream.next() {
-                count += 1
-                if count & 255 == 0 { try Interrupt.check() }
-                bits += try bufferer.add(acq)
-            }
-            bits += try bufferer.finish()
-            return .list(bits.map(bitValue))
+            return .list(try buffers(stream, header: header, options: options).map(bitValue))
         },
     ]
+
+    /// Every buffer the readouts make with `options`.
+    static func buffers(_ stream: AcquisitionSource, header: HeaderValue, options: BufferOptions) throws -> [ReconBit] {
+        let bufferer = Bufferer(header: header, options: options)
+        var bits: [ReconBit] = []
+        var count = 0
+        while let acq = try stream.next() {
+            count += 1
+            if count & 255 == 0 { try Interrupt.check() }
+            bits += try bufferer.add(acq)
+        }
+        bits += try bufferer.finish()
+        return bits
+    }
+
+    /// A whole dataset buffered the usual way: readout oversampling removed, the counter named by
+    /// argument `nName` (e.g. repetition) along N.
+    static func bufferDataset(_ d: DatasetHandle, n nName: String, _ a: Args) throws -> [ReconBit] {
+        var options = BufferOptions()
+        options.n = try counter(a, nName, allowed: Counter.bufferDimensions)
+        options.removeOversampling = true
+        let stream = try d.file.stream()
+        return try buffers(AcquisitionSource { try stream.next() }, header: try d.file.header(), options: options)
+    }
 }
 
 /// An acquisition whose samples are read only when asked for (for selection predicates).

@@ -27,6 +27,8 @@ public enum Builtins {
         r.add(FourierBuiltins.entries)
         r.addFamily(CoilBuiltins.family, summary: "coil maps, coil combination, prewhitening, oversampling removal")
         r.add(CoilBuiltins.entries)
+        r.addFamily(ParallelImagingBuiltins.family, summary: "GRAPPA: calibration, application, unmixing weights, g-factor; one-call reconstruct")
+        r.add(ParallelImagingBuiltins.entries)
         r.addFamily(SimulationBuiltins.family, summary: "phantoms, coil sensitivities and simulated acquisitions")
         r.add(SimulationBuiltins.entries)
         r.add(AcquisitionSimulationBuiltins.entries)

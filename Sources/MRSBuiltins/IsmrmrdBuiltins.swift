@@ -89,7 +89,7 @@ enum IsmrmrdBuiltins {
             guard !indices.isEmpty else { throw a.error("\(d.file.path) has no noise readouts (ACQ_IS_NOISE_MEASUREMENT)") }
             var parts: [NDArray] = []
             let sel = SelectionHandle(dataset: d, indices: indices, description: "noise")
-            for acq in try sel.acquisitions() { parts.append(acq.data) }
+            for acq in try sel.acquisitions().all() { parts.append(acq.data) }
             return .array(try NDArray.concatenate(parts, axis: 0))
         },
         BuiltinEntry("acquisition(data, head=none, traj=none)", family: family,
@@ -128,7 +128,8 @@ enum IsmrmrdBuiltins {
                 case .handle(let acq as AcquisitionHandle): batch.append(acq.acquisition)
                 case .list(let l): for item in l { try add(item) }
                 case .handle(let s as SelectionHandle):
-                    for acq in try s.acquisitions() { batch.append(acq); if batch.count >= 256 { try flush() } }
+                    let source = try s.acquisitions()
+                    while let acq = try source.next() { batch.append(acq); if batch.count >= 256 { try flush() } }
                 case .handle(let d as DatasetHandle):
                     let stream = try d.file.stream()
                     while let acq = try stream.next() { batch.append(acq); if batch.count >= 256 { try flush() } }
@@ -186,7 +187,8 @@ enum IsmrmrdBuiltins {
             try w.writer.appendImages(images, series: name)
             return .none
         },
-        BuiltinEntry("ismrmrd_close(w)", family: family, summary: "Finish writing an ISMRMRD file (it is also closed when the writer is no longer used).",
+        BuiltinEntry("ismrmrd_close(w)", family: family, summary: "Finish writing an ISMRMRD file and put it at its path (also done when the writer is no longer used).",
+                     description: "Until then the file is written beside its path, so an existing file of that name stays as it was (and readable by programs that have it open). A writer that is never closed is closed when the script ends without error or the shell quits; if a write fails, or the script stops on an error first, the old file is kept.",
                      example: "ismrmrd_close(w)") { a in
             try writer(a).close()
             return .none
@@ -207,7 +209,10 @@ enum IsmrmrdBuiltins {
 /// A file being written with ismrmrd_create.
 final class WriterHandle: Handle {
     private(set) var writerIfOpen: ISMRMRDWriter?
-    init(writer: ISMRMRDWriter) { writerIfOpen = writer }
+    init(writer: ISMRMRDWriter) {
+        writerIfOpen = writer
+        OpenWriters.add(self)
+    }
 
     var writer: ISMRMRDWriter {
         get throws {
@@ -216,11 +221,34 @@ final class WriterHandle: Handle {
         }
     }
 
+    /// Puts the file in place; the writer is closed afterwards even when that fails.
     func close() throws {
-        try writerIfOpen?.flush()
-        writerIfOpen = nil
+        defer { writerIfOpen = nil }
+        try writerIfOpen?.close()
     }
 
     var typeName: String { "ismrmrd writer" }
     var summary: String { "<ismrmrd writer \(writerIfOpen?.path ?? "(closed)")>" }
+}
+
+/// The ISMRMRD writers of this process that are not closed yet. They are kept alive here (not
+/// only by the variables that name them), so a writer dropped without ismrmrd_close still has its
+/// file put in place when the script ends well or the REPL quits; after an error the old files stay.
+public enum OpenWriters {
+    nonisolated(unsafe) private static var writers: [WriterHandle] = []
+
+    static func add(_ h: WriterHandle) {
+        writers.removeAll { $0.writerIfOpen == nil }
+        writers.append(h)
+    }
+
+    /// Closes every writer still open; returns one message per file that could not be written.
+    public static func closeAll() -> [String] {
+        var failures: [String] = []
+        for h in writers where h.writerIfOpen != nil {
+            do { try h.close() } catch { failures.append("\(error)") }
+        }
+        writers.removeAll()
+        return failures
+    }
 }

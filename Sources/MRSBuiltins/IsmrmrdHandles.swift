@@ -248,13 +248,14 @@ final class SelectionHandle: Handle {
         }
     }
 
-    /// The selected acquisitions, read in blocks that cover runs of nearby indices.
-    func acquisitions() throws -> AnyIterator<Acquisition> {
+    /// The selected acquisitions, read in blocks that cover runs of nearby indices. A read that
+    /// fails (a damaged file, Ctrl-C) is an error of the caller, never a silently shorter list.
+    func acquisitions() throws -> AcquisitionSource {
         let file = dataset.file
         var position = 0
         var block: [Acquisition] = []
         var blockIndex = 0
-        return AnyIterator {
+        return AcquisitionSource {
             while blockIndex >= block.count {
                 guard position < self.indices.count else { return nil }
                 // Cover consecutive indices with small gaps by one read (at most 512 rows).
@@ -262,14 +263,14 @@ final class SelectionHandle: Handle {
                 while end < self.indices.count && self.indices[end] > self.indices[end - 1]
                         && self.indices[end] - self.indices[end - 1] <= 8 && self.indices[end] - self.indices[position] < 512 { end += 1 }
                 let lo = self.indices[position], hi = self.indices[end - 1] + 1
-                guard lo < hi, let rows = try? file.acquisitions(in: lo..<hi) else {
-                    block = (try? [file.acquisition(at: self.indices[position])]) ?? []
+                if lo < hi {
+                    let rows = try file.acquisitions(in: lo..<hi)
+                    block = self.indices[position..<end].map { rows[$0 - lo] }
+                    position = end
+                } else {
+                    block = [try file.acquisition(at: self.indices[position])]
                     position += 1
-                    blockIndex = 0
-                    continue
                 }
-                block = self.indices[position..<end].map { rows[$0 - lo] }
-                position = end
                 blockIndex = 0
             }
             defer { blockIndex += 1 }
@@ -283,7 +284,7 @@ final class SelectionHandle: Handle {
         let ids = indices
         return ClosureIterator {
             try Interrupt.check()
-            guard let a = it.next() else { return nil }
+            guard let a = try it.next() else { return nil }
             defer { k += 1 }
             return .handle(AcquisitionHandle(a, index: k < ids.count ? ids[k] : nil))
         }
@@ -307,5 +308,28 @@ enum ImageValues {
             ("attributes", .string(image.attributes)),
             ("data", .array(image.data)),
         ], path: "image"))
+    }
+}
+
+/// Acquisitions produced one at a time, with read errors passed on (unlike an iterator).
+struct AcquisitionSource {
+    let next: () throws -> Acquisition?
+    init(_ next: @escaping () throws -> Acquisition?) { self.next = next }
+
+    /// A fixed list.
+    init(_ items: [Acquisition]) {
+        var i = 0
+        next = {
+            guard i < items.count else { return nil }
+            defer { i += 1 }
+            return items[i]
+        }
+    }
+
+    /// Every acquisition, in order.
+    func all() throws -> [Acquisition] {
+        var out: [Acquisition] = []
+        while let a = try next() { out.append(a) }
+        return out
     }
 }

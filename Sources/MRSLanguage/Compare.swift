@@ -42,7 +42,7 @@ public enum Compare {
             if got.typeName != expected.typeName {
                 return "expected a \(expected.typeName) (\(Display.repr(expected))), got a \(got.typeName) (\(Display.repr(got)))"
             }
-            return Operators.equal(got, expected) ? nil : "expected \(Display.repr(expected)), got \(Display.repr(got))"
+            return (try? Operators.equal(got, expected)) == true ? nil : "expected \(Display.repr(expected)), got \(Display.repr(got))"
         }
     }
 

@@ -25,10 +25,14 @@ public enum Convert {
         case .list(let items):
             return try listToArray(items, what: what)
         case .range(let r):
-            let n = r.count
-            var values = [Int](repeating: 0, count: n)
-            for i in 0..<n { values[i] = r.element(i) }
-            return NDArray(values)
+            // Sized and allocated like any array, so a huge range is an error naming its size.
+            let out = try NDArray(uninitialized: [r.count], dtype: .int64, operation: "range")
+            let p = out.basePointer(as: Int.self)
+            for i in 0..<r.count {
+                if i & 0xFFFFF == 0 { try Interrupt.check() }
+                p[i] = r.element(i)
+            }
+            return out
         default: break
         }
         throw MRSError(.type, "expected an array or a list of numbers for \(what), got \(v.typeDescription)")

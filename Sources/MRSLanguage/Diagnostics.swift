@@ -12,6 +12,12 @@ public struct CallSite: Sendable {
     public let location: SourceLocation
 }
 
+/// The call sites an error passed through (a class: see `MRSError.chain`).
+final class CallChain: @unchecked Sendable {
+    var sites: [CallSite]
+    init(_ sites: [CallSite]) { self.sites = sites }
+}
+
 /// An error with a kind, a message and a source location. Syntax errors can carry several
 /// diagnostics (the parser recovers and keeps going).
 public struct MRSError: Error, CustomStringConvertible, @unchecked Sendable {
@@ -19,7 +25,13 @@ public struct MRSError: Error, CustomStringConvertible, @unchecked Sendable {
     public var message: String
     public var location: SourceLocation?
     /// Innermost call first: where each enclosing user function was called from.
-    public var callChain: [CallSite] = []
+    public var callChain: [CallSite] {
+        get { chain?.sites ?? [] }
+        set { chain = CallChain(newValue) }
+    }
+    /// Shared, so that adding a frame while the error unwinds through 100,000 calls costs O(1)
+    /// each (copying the error to catch it would otherwise copy the array: quadratic).
+    private var chain: CallChain?
     /// Further syntax errors found after the first.
     public var others: [MRSError] = []
     /// True when a syntax error is only the input ending early (the REPL then reads more lines).
@@ -34,6 +46,11 @@ public struct MRSError: Error, CustomStringConvertible, @unchecked Sendable {
     public var description: String {
         if let l = location { return "\(l): error: \(message)" }
         return "error: \(message)"
+    }
+
+    /// Adds the next enclosing call site (outermost last).
+    mutating func appendCall(_ site: CallSite) {
+        if let chain { chain.sites.append(site) } else { chain = CallChain([site]) }
     }
 
     /// All diagnostics of this error (itself first).
@@ -74,8 +91,11 @@ public struct DiagnosticPrinter {
         if let l = e.location {
             let (line, column) = l.file.lineColumn(l.offset)
             out += "\(bold)\(l.file.name):\(line):\(column):\(reset) \(red)error:\(reset) \(e.message)\n"
-            let text = l.file.line(line)
-            if !text.isEmpty {
+            let fullLine = l.file.line(line)
+            if !fullLine.isEmpty {
+                // A very long line (generated code, a pasted array) is shown as a window around
+                // the error, so a message stays a few lines long.
+                let (text, column) = DiagnosticPrinter.window(fullLine, column: column)
                 out += "    \(text)\n"
                 // Caret under the marked span, tabs kept so it lines up.
                 let prefix: String = String(text.prefix(column - 1).map { $0 == "\t" ? "\t" : " " })
@@ -88,9 +108,33 @@ public struct DiagnosticPrinter {
         } else {
             out += "\(red)error:\(reset) \(e.message)\n"
         }
-        for site in e.callChain {
+        // Deep recursion gives thousands of frames: show both ends of the chain.
+        let chain = e.callChain
+        let shown = DiagnosticPrinter.framesShownAtEachEnd
+        for (k, site) in chain.enumerated() {
+            if chain.count > 2 * shown + 1 && k >= shown && k < chain.count - shown {
+                if k == shown { out += "  … \(chain.count - 2 * shown) more calls …\n" }
+                continue
+            }
             out += "  in \(site.function)() called at \(site.location)\n"
         }
         return out
+    }
+
+    /// Frames of a long call chain printed at its start and at its end.
+    static let framesShownAtEachEnd = 10
+    /// Longest source line shown whole; longer ones are cut around the error column.
+    static let longestLineShown = 160
+
+    /// `line` cut to a window around `column` (1-based) with `…` where text was left out, and the
+    /// column within the window.
+    static func window(_ line: String, column: Int) -> (String, Int) {
+        let chars = Array(line)
+        guard chars.count > longestLineShown else { return (line, column) }
+        let width = 100
+        let start = Swift.max(0, Swift.min(column - 1 - width / 3, chars.count - width))
+        let end = Swift.min(chars.count, start + width)
+        let head = start > 0 ? "…" : "", tail = end < chars.count ? "…" : ""
+        return (head + String(chars[start..<end]) + tail, column - start + (start > 0 ? 1 : 0))
     }
 }

@@ -14,23 +14,47 @@ public enum Display {
     }
 
     public static func repr(_ v: Value) -> String {
+        var out = ""
+        repr(v, into: &out, depth: 0)
+        return out
+    }
+
+    /// Lists and records nested deeper than this print as `[…]` / `{…}`: printing must not
+    /// exhaust the stack on a list made by `x = [x]` a million times.
+    static let deepestNestingShown = 1000
+
+    /// Appends the text of `v` (one buffer for the whole value, so nesting costs linear time).
+    static func repr(_ v: Value, into out: inout String, depth: Int) {
         switch v {
-        case .none: return "none"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .float(let d): return formatNumber(d)
-        case .complex(let c): return formatComplex(c)
-        case .string(let s): return quote(s)
-        case .list(let l): return "[" + l.map(repr).joined(separator: ", ") + "]"
+        case .none: out += "none"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .float(let d): out += formatNumber(d)
+        case .complex(let c): out += formatComplex(c)
+        case .string(let s): out += quote(s)
+        case .list(let l):
+            if depth >= deepestNestingShown { out += "[…]"; return }
+            out += "["
+            for (k, item) in l.enumerated() {
+                if k > 0 { out += ", " }
+                repr(item, into: &out, depth: depth + 1)
+            }
+            out += "]"
         case .record(let r):
-            return "{" + r.fields.map { "\($0.0): \(repr($0.1))" }.joined(separator: ", ") + "}"
+            if depth >= deepestNestingShown { out += "{…}"; return }
+            out += "{"
+            for (k, field) in r.fields.enumerated() {
+                if k > 0 { out += ", " }
+                out += "\(field.0): "
+                repr(field.1, into: &out, depth: depth + 1)
+            }
+            out += "}"
         case .range(let r):
-            return r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
-        case .array(let a): return a.count <= smallArray ? inlineArray(a) : "<\(a.summary) array>"
+            out += r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
+        case .array(let a): out += a.count <= smallArray ? inlineArray(a) : "<\(a.summary) array>"
         case .function(let f):
-            if f is Closure { return "<fn \(f.signature)>" }
-            return "<built-in \(f.name)>"
-        case .handle(let h): return h.summary
+            out += f is Closure ? "<fn \(f.signature)>" : "<built-in \(f.name)>"
+        case .handle(let h): out += h.summary
         }
     }
 

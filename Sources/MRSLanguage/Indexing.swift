@@ -60,11 +60,21 @@ enum Indexing {
         if step > 0 {
             var i = clamp(a, 0, lo: 0, hi: count)
             let stop = clamp(b, count, lo: 0, hi: count)
-            while i < stop { out.append(i); i += step }
+            while i < stop {
+                out.append(i)
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         } else {
             var i = clamp(a, count - 1, lo: -1, hi: count - 1)
             let stop = clamp(b, -1, lo: -1, hi: count - 1)
-            while i > stop { out.append(i); i += step }
+            while i > stop {
+                out.append(i)
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         }
         return out
     }

@@ -109,7 +109,7 @@ public final class Interpreter {
             return try body()
         } catch var e as MRSError {
             if let site = site, e.kind != .interrupted || e.location != nil {
-                if e.location == nil { e.location = site } else { e.callChain.append(CallSite(function: closure.name, location: site)) }
+                if e.location == nil { e.location = site } else { e.appendCall(CallSite(function: closure.name, location: site)) }
             }
             throw e
         } catch {

@@ -150,18 +150,27 @@ enum Operators {
         if case .array = b, let x = try Convert.operand(a), let y = try Convert.operand(b) {
             return Convert.fromArray(try NDArray.binary(negate ? .ne : .eq, x, y))
         }
-        let same = equal(a, b)
+        let same = try equal(a, b)
         return .bool(negate ? !same : same)
     }
 
+    /// Lists and records nested deeper than this are not compared (the walk would exhaust the stack).
+    static let deepestComparison = 10_000
+
     /// Structural equality (numbers compare by value across kinds).
-    static func equal(_ a: Value, _ b: Value) -> Bool {
+    static func equal(_ a: Value, _ b: Value, depth: Int = 0) throws -> Bool {
         switch (a, b) {
         case (.none, .none): return true
         case (.string(let x), .string(let y)): return x == y
-        case (.list(let x), .list(let y)): return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
-        case (.record(let x), .record(let y)):
-            return x.keys == y.keys && zip(x.values, y.values).allSatisfy { equal($0, $1) }
+        case (.list, .list), (.record, .record):
+            guard depth < deepestComparison else {
+                throw MRSError(.value, "cannot compare lists or records nested more than \(deepestComparison) levels deep")
+            }
+            if case (.list(let x), .list(let y)) = (a, b) {
+                return try x.count == y.count && zip(x, y).allSatisfy { try equal($0, $1, depth: depth + 1) }
+            }
+            guard case (.record(let x), .record(let y)) = (a, b) else { return false }
+            return try x.keys == y.keys && zip(x.values, y.values).allSatisfy { try equal($0, $1, depth: depth + 1) }
         case (.range(let x), .range(let y)): return x == y
         case (.function(let x), .function(let y)): return x === y
         case (.handle(let x), .handle(let y)): return x === y
@@ -182,7 +191,7 @@ enum Operators {
     /// `x in c`.
     static func contains(_ container: Value, _ x: Value) throws -> Bool {
         switch container {
-        case .list(let l): return l.contains { equal($0, x) }
+        case .list(let l): return try l.contains { try equal($0, x) }
         case .string(let s):
             guard case .string(let sub) = x else { throw MRSError(.type, "'in <string>' needs a string on the left, got \(x.typeDescription)") }
             return s.contains(sub)

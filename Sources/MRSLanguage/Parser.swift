@@ -11,6 +11,10 @@ struct Parser {
     /// Guards against stack exhaustion on absurdly nested input.
     private var depth = 0
     private static let maxDepth = 200
+    /// Operators chained without brackets (`1+1+…`, `f()()`, `a.b.c`) deepen the tree as much as
+    /// nesting does, one level per link; counted per statement.
+    private var links = 0
+    private static let maxLinks = 100_000
     private(set) var errors: [MRSError] = []
     /// Brackets open around the current position, innermost last (for "never closed" errors).
     private var openers: [Token] = []
@@ -152,6 +156,15 @@ struct Parser {
 
     private mutating func leave() { depth -= 1 }
 
+    /// Counts one more operator in a chain; past the limit the expression is refused (evaluating
+    /// or even freeing a tree that deep would exhaust the stack).
+    private mutating func link() throws {
+        links += 1
+        if links > Parser.maxLinks {
+            throw failure("expression too long: more than \(Parser.maxLinks) operators, calls or fields chained; split it into several statements")
+        }
+    }
+
     // MARK: - Statements
 
     mutating func parseProgram() -> [Stmt] {
@@ -220,6 +233,10 @@ struct Parser {
     }
 
     private mutating func parseStatement() throws -> Stmt {
+        // Each statement has its own budget of chained operators (a function literal's body too).
+        let enclosingLinks = links
+        links = 0
+        defer { links = enclosingLinks }
         try enter()
         defer { leave() }
         let start = current
@@ -399,6 +416,7 @@ struct Parser {
         while true {
             skipNewlinesIfNested()
             guard isSymbol("|>") else { break }
+            try link()
             let t = advance()
             skipNewlines()
             let rhs = try parseOr()
@@ -417,6 +435,7 @@ struct Parser {
         while true {
             skipNewlinesIfNested()
             guard isKeyword(.or) else { return lhs }
+            try link()
             let t = advance()
             skipNewlines()
             lhs = Expr(kind: .or(lhs, try parseAnd()), loc: loc(t))
@@ -428,6 +447,7 @@ struct Parser {
         while true {
             skipNewlinesIfNested()
             guard isKeyword(.and) else { return lhs }
+            try link()
             let t = advance()
             skipNewlines()
             lhs = Expr(kind: .and(lhs, try parseNot()), loc: loc(t))
@@ -482,6 +502,7 @@ struct Parser {
         while true {
             skipNewlinesIfNested()
             guard case .symbol(let s) = current.kind, let op = ops[s] else { return lhs }
+            try link()
             let t = advance()
             skipNewlines()
             let rhs = try operand(&self)
@@ -536,6 +557,7 @@ struct Parser {
     private mutating func parsePostfix() throws -> Expr {
         var e = try parsePrimary()
         while true {
+            if isSymbol("(") || isSymbol("[") || isSymbol(".") { try link() }
             if isSymbol("(") {
                 let open = advance()
                 e = Expr(kind: .call(e, try parseArguments(opener: open)), loc: e.loc)

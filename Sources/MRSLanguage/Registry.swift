@@ -37,7 +37,7 @@ public struct BuiltinEntry {
     }
 
     /// Splits `name(a, b=2, rest...)` into the name and parameters (defaults parsed as literals).
-    static func parseSignature(_ text: String) -> (String, [BuiltinParameter]) {
+    public static func parseSignature(_ text: String) -> (String, [BuiltinParameter]) {
         guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else { return (text, []) }
         let name = String(text[..<open])
         let inner = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
@@ -145,8 +145,13 @@ public final class Registry {
         if !families.contains(where: { $0.name == name }) { families.append((name, summary)) }
     }
 
+    /// Names registered twice (a later entry replaced an earlier one, or a constant shadows a
+    /// built-in); the test suite requires this to be empty.
+    public private(set) var duplicateNames: [String] = []
+
     public func add(_ list: [BuiltinEntry]) {
         for e in list {
+            if byName[e.name] != nil || constantByName[e.name] != nil { duplicateNames.append(e.name) }
             if let i = byName[e.name] { entries[i] = e } else {
                 byName[e.name] = entries.count
                 entries.append(e)
@@ -157,6 +162,7 @@ public final class Registry {
 
     public func add(_ list: [ConstantEntry]) {
         for c in list {
+            if byName[c.name] != nil || constantByName[c.name] != nil { duplicateNames.append(c.name) }
             if let i = constantByName[c.name] { constants[i] = c } else {
                 constantByName[c.name] = constants.count
                 constants.append(c)

@@ -18,8 +18,22 @@ public enum MRSCommand {
 
     """
 
-    /// Runs the command and returns the process exit code.
+    /// Runs the command and returns the process exit code. ISMRMRD files still being written are
+    /// put in place when the run ends well; after an error their old versions are kept.
     public static func main(_ argv: [String]) -> Int32 {
+        let status = dispatch(argv)
+        let undeclared = Args.undeclaredLookups
+        if !undeclared.isEmpty {
+            // A bug in a built-in, not in the user's code: say so, so that it gets reported.
+            FileHandle.standardError.write("mrs: internal error: built-ins read parameters they do not declare: \(undeclared.sorted().joined(separator: ", "))\n".data(using: .utf8)!)
+        }
+        guard status == 0 else { return status }
+        let failures = OpenWriters.closeAll()
+        for f in failures { FileHandle.standardError.write("mrs: \(f)\n".data(using: .utf8)!) }
+        return failures.isEmpty ? 0 : ExitCode.runtimeError.rawValue
+    }
+
+    static func dispatch(_ argv: [String]) -> Int32 {
         var args = Array(argv.dropFirst())
         let color = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         SignalHandling.install()

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 /// The lessons shipped in `lessons/`: notebook-style scripts named `NN_title.mrs`. Adding a lesson
@@ -79,6 +80,6 @@ public final class LessonProgress {
     public func set(_ key: String, _ state: State) {
         states[key] = state
         guard let p = path, let data = try? JSONEncoder().encode(states) else { return }
-        try? data.write(to: URL(fileURLWithPath: p), options: .atomic)
+        try? ReplacementFile.write([UInt8](data), to: p)
     }
 }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import MRSLanguage
 
@@ -69,8 +70,7 @@ public struct ReportWriter {
                 imageCount += 1
                 let name = String(format: "cell%02d_%@", n + 1, (path as NSString).lastPathComponent)
                 let copy = (imageDir as NSString).appendingPathComponent(name)
-                try? fm.removeItem(atPath: copy)
-                try data.write(to: URL(fileURLWithPath: copy))
+                try ReplacementFile.write([UInt8](data), to: copy)
                 cellMD += "![\(path)](images/\(name))\n\n"
                 cellHTML += "<figure><img src=\"data:image/png;base64,\(data.base64EncodedString())\" alt=\"\(Markdown.escape(path))\"><figcaption>\(Markdown.escape(path))</figcaption></figure>\n"
             }
@@ -105,8 +105,8 @@ public struct ReportWriter {
         """
         let mdPath = (outputDirectory as NSString).appendingPathComponent(base + ".md")
         let htmlPath = (outputDirectory as NSString).appendingPathComponent(base + ".html")
-        try md.write(toFile: mdPath, atomically: true, encoding: .utf8)
-        try page.write(toFile: htmlPath, atomically: true, encoding: .utf8)
+        try ReplacementFile.write(md, to: mdPath)
+        try ReplacementFile.write(page, to: htmlPath)
         return Outcome(markdownPath: mdPath, htmlPath: htmlPath, error: failure)
     }
 }

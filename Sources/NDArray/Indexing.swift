@@ -153,7 +153,8 @@ extension NDArray {
             let a = clamp(start, size - 1, lo: -1, hi: size - 1)
             let b = clamp(stop, -1, lo: -1, hi: size - 1)
             // A negative stop given explicitly that clamps to -1 means "before the beginning".
-            let n = a > b ? (a - b - 1) / (-st) + 1 : 0
+            // By magnitude: negating the most negative step would overflow.
+            let n = a > b ? Int(UInt(a - b - 1) / st.magnitude) + 1 : 0
             return (a, n, st)
         }
     }

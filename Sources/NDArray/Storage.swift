@@ -11,6 +11,7 @@ public final class ArrayStorage: @unchecked Sendable {
 
     /// Allocates `byteCount` bytes; `zeroed` clears them. Throws instead of trapping when memory is short.
     public init(byteCount: Int, zeroed: Bool, operation: String = "allocate") throws {
+        try MemoryLimit.check(byteCount, operation: operation)
         guard let (p, mapped, fresh) = ArrayStorage.allocate(byteCount) else {
             throw ArrayError(operation, "cannot allocate \(formatBytes(byteCount))")
         }

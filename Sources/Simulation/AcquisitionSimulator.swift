@@ -270,7 +270,7 @@ public final class AcquisitionSimulator {
                 try writer.appendArray(try images.get([.all, .all, .all, .all, .int(set)]).copy(), name: "coil_images")
             }
         }
-        try writer.flush()
+        try writer.close()
         return summary
     }
 }

@@ -175,7 +175,7 @@ final class NPYTests: XCTestCase {
 
     func testMissingFileAndDirectory() {
         assertError([dir + "/none.npy", "cannot open"]) { _ = try NPY.read(dir + "/none.npy") }
-        assertError([dir, "not a regular file"]) { _ = try NPY.read(dir) }
+        assertError([dir, "is a directory"]) { _ = try NPY.read(dir) }
         assertError(["/nonexistent-dir/x.npy", "cannot create"]) { try NPY.write(NDArray([1.0]), to: "/nonexistent-dir/x.npy") }
     }
 }

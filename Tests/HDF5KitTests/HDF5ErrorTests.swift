@@ -34,6 +34,7 @@ final class HDF5ErrorTests: XCTestCase {
         do {
             let f = try HDF5File(creating: p)
             try f.createDataset("big", array: try NDArray(zeros: [100_000], dtype: .float64))
+            try f.commit()
         }
         let data = try Data(contentsOf: URL(fileURLWithPath: p))
         let cut = dir.appendingPathComponent("cut.h5").path
@@ -49,6 +50,7 @@ final class HDF5ErrorTests: XCTestCase {
             let f = try HDF5File(creating: p)
             let g = try f.createGroup("dataset")
             try g.createStringDataset("xml", strings: ["<a/>"])
+            try f.commit()
         }
         let f = try HDF5File(path: p)
         expectError(.objectNotFound, [p, "/other", "no group 'other' in the file"]) { _ = try f.openGroup("other") }
@@ -67,7 +69,7 @@ final class HDF5ErrorTests: XCTestCase {
     func testWritingToReadOnlyFileNamesHDF5Reason() throws {
         let dir = try makeTemporaryDirectory(self, "hdf5kit")
         let p = dir.appendingPathComponent("ro.h5").path
-        do { try HDF5File(creating: p).createDataset("a", array: NDArray([1.0, 2.0] as [Double])) }
+        do { let f = try HDF5File(creating: p); try f.createDataset("a", array: NDArray([1.0, 2.0] as [Double])); try f.commit() }
         let f = try HDF5File(path: p)
         expectError(.libraryError, ["/a", "cannot write", "(HDF5: "]) {
             try f.openDataset("a").write(NDArray([3.0, 4.0] as [Double]))

@@ -37,6 +37,7 @@ final class HDF5RoundTripTests: XCTestCase {
         do {
             let file = try HDF5File(creating: p)
             for t in types { try file.createDataset(t.name, array: try sample(t)) }
+            try file.commit()
         }
         let file = try HDF5File(path: p)
         XCTAssertEqual(try file.children(), types.map(\.name).sorted())
@@ -51,7 +52,7 @@ final class HDF5RoundTripTests: XCTestCase {
     func testH5pySeesTheSameElementsTransposed() throws {
         let p = try path("peer.h5")
         let a = try sample(.complex64)
-        do { try HDF5File(creating: p).createDataset("z", array: a) }
+        do { let f = try HDF5File(creating: p); try f.createDataset("z", array: a); try f.commit() }
         // h5py reads C order: its [k, j, i] is our [i, j, k].
         let out = try runPython("""
         import sys, h5py, numpy as np
@@ -75,7 +76,7 @@ final class HDF5RoundTripTests: XCTestCase {
     func testHyperslabReadsMatchSlices() throws {
         let p = try path("slab.h5")
         let a = try sample(.float64)
-        do { try HDF5File(creating: p).createDataset("a", array: a) }
+        do { let f = try HDF5File(creating: p); try f.createDataset("a", array: a); try f.commit() }
         let d = try HDF5File(path: p).openDataset("a")
         // HDF5 block start [1, 2, 0] count [3, 2, 3] is NDArray [0:3, 2:4, 1:4].
         let block = try d.read(start: [1, 2, 0], count: [3, 2, 3])
@@ -100,6 +101,7 @@ final class HDF5RoundTripTests: XCTestCase {
             XCTAssertThrowsError(try d.append(try NDArray(zeros: [2, 3], dtype: .complex64))) { error in
                 XCTAssertTrue("\(error)".contains("cannot append an array of shape [2, 3] to rows of shape [3, 2]"), "\(error)")
             }
+            try file.commit()
         }
         let d = try HDF5File(path: p).openDataset("stack")
         XCTAssertEqual(d.dims, [3, 2, 3])
@@ -122,6 +124,7 @@ final class HDF5RoundTripTests: XCTestCase {
             try g.setAttribute("names", .strings(["x", "y"]))
             try g.setAttribute("values", .array(NDArray([1.5, 2.5, 3.5] as [Double])))
             try g.setAttribute("title", .string("replaced"))
+            try file.commit()
         }
         let file = try HDF5File(path: p)
         XCTAssertEqual(try file.openDataset("one").readString(), "<xml>héllo</xml>")
@@ -169,6 +172,7 @@ final class HDF5RoundTripTests: XCTestCase {
                 }
             }
             try buffer.withUnsafeBytes { try d.appendRows(count: 3, as: memory, from: $0) }
+            try file.commit()
         }
         let d = try HDF5File(path: p).openDataset("rows")
         XCTAssertEqual(d.storedType, type)
@@ -215,7 +219,7 @@ final class HDF5RoundTripTests: XCTestCase {
     func testConcurrentReadsFromSeveralThreads() throws {
         let p = try path("threads.h5")
         let a = try sample(.float32)
-        do { try HDF5File(creating: p).createDataset("a", array: a) }
+        do { let f = try HDF5File(creating: p); try f.createDataset("a", array: a); try f.commit() }
         let expected = a.toArray(Float.self)
         let failures = NSLock()
         var bad = 0

@@ -78,6 +78,7 @@ final class AcquisitionHeaderTests: XCTestCase {
             let w = try ISMRMRDWriter(path: path)
             try w.writeXML("<ismrmrdHeader/>")
             try w.append(written)
+            try w.close()
         }
         let printed = try runPython("""
         import sys, ismrmrd

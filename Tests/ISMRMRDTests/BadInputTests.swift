@@ -35,6 +35,32 @@ final class BadInputTests: XCTestCase {
         expectMessage([cut, "cannot open the HDF5 file", "truncated file"]) { _ = try ISMRMRDFile(path: cut) }
     }
 
+    func testAFileTruncatedOrRewrittenUnderAnOpenDatasetIsReportedNotReadAsZeros() throws {
+        let dir = try makeTemporaryDirectory(self, "ismrmrd")
+        let path = dir.appendingPathComponent("open.h5").path
+        try generateSheppLogan(path, ["-m", "32", "-c", "2"])
+        let file = try ISMRMRDFile(path: path)
+        XCTAssertEqual(try file.acquisition(at: 3).data.shape, [64, 2])
+        // Another program cuts the file in place (same inode): HDF5 alone would read zeros.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: 4096)
+        try handle.close()
+        expectMessage([path, "truncated by another program after it was opened", "open it again"]) { _ = try file.acquisition(at: 20) }
+        expectMessage([path, "truncated"]) { _ = try file.headers() }
+        expectMessage([path, "truncated"]) { _ = try file.array("phantom") }
+
+        // A file replaced by rename (as mrs's writers replace files) leaves the open one intact.
+        let kept = dir.appendingPathComponent("kept.h5").path
+        try generateSheppLogan(kept, ["-m", "32", "-c", "2"])
+        let reopened = try ISMRMRDFile(path: kept)
+        let before = try reopened.acquisition(at: 5).data
+        let replacement = dir.appendingPathComponent("new.h5").path
+        try generateSheppLogan(replacement, ["-m", "16", "-c", "4"])
+        XCTAssertEqual(rename(replacement, kept), 0)
+        XCTAssertEqual(try reopened.acquisition(at: 5).data.toArray(Complex64.self), before.toArray(Complex64.self), "the open file still reads its own content")
+        XCTAssertEqual(try ISMRMRDFile(path: kept).acquisition(at: 5).data.shape, [32, 4], "a new open sees the new file")
+    }
+
     func testFilesWithoutGroupXMLOrData() throws {
         let dir = try makeTemporaryDirectory(self, "ismrmrd")
         let path = dir.appendingPathComponent("odd.h5").path
@@ -76,6 +102,7 @@ final class BadInputTests: XCTestCase {
                 acquisitions.append(try Acquisition(data: try NDArray(zeros: [8, 2], dtype: .complex64)))
             }
             try writer.append(acquisitions)
+            try writer.close()
         }
         try runPython("""
         import sys, h5py

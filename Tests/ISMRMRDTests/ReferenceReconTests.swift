@@ -52,6 +52,7 @@ final class ReferenceReconTests: XCTestCase {
                 acquisitions.append(try Acquisition(data: try NDArray(line, shape: [nx, coils]), head: head))
             }
             try writer.append(acquisitions)
+            try writer.close()
         }
 
         try runProgram("ismrmrd_recon_cartesian_2d", [path], needs: "ismrmrd_recon_cartesian_2d (Debian ismrmrd-tools)")

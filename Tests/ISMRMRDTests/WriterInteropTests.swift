@@ -169,6 +169,7 @@ print(json.dumps({'count': n, 'heads': heads, 'header': header, 'images': images
             for a in cplx { try writer.appendArray(a, name: "cplx") }
             try writer.appendArray(ints, name: "ints")
             try writer.appendArray(dbl, name: "dbl")
+            try writer.close()
         }
         let ref = try parseJSONObject(try runPython(WriterInteropTests.dumpScript, [path, dir.path]))
 
@@ -274,6 +275,7 @@ print(json.dumps({'count': n, 'heads': heads, 'header': header, 'images': images
             try writer.append(extra)
             try writer.appendArray(NDArray([Float(1), 2, 3]), name: "extra")
             try writer.appendImages([ISMRMRDImage(data: try NDArray(zeros: [4, 3], dtype: .float64))], series: "added")
+            try writer.close()
         }
         do {
             // Closed again before Python opens the file for writing (HDF5 locks files).

@@ -20,8 +20,50 @@ final class RegistryTests: XCTestCase {
     }
 
     func testNamesAreUnique() {
+        XCTAssertEqual(registry.duplicateNames, [], "names registered twice (the later replaced the earlier)")
         let names = registry.entries.map(\.name) + registry.constants.map(\.name)
         XCTAssertEqual(names.count, Set(names).count, "duplicate built-in names")
+        // The check itself can fail.
+        let r = Registry()
+        r.add([ConstantEntry("x", family: "t", value: .int(1), summary: "one")])
+        r.add([ConstantEntry("x", family: "t", value: .int(2), summary: "two")])
+        XCTAssertEqual(r.duplicateNames, ["x"])
+    }
+
+    /// Every parameter a built-in's code reads inside its entry is declared in its signature (a
+    /// misspelt option would otherwise be silently ignored). Scans the family sources; the golden
+    /// scripts and lessons check the same at run time through `Args.undeclaredLookups`.
+    func testEntriesReadOnlyDeclaredParameters() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("Sources/MRSBuiltins")
+        let lookup = try NSRegularExpression(pattern: #"\ba(?:\.[a-zA-Z]+\(|\[)"([A-Za-z_0-9]+)""#)
+        var checked = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            for chunk in text.components(separatedBy: "BuiltinEntry(\"").dropFirst() {
+                // The signature literal ends at the first quote that is not escaped.
+                // An interpolated name (`\\(name)(x)`, a table of reductions) reads as `name`.
+                var literal = "", escaped = false, interpolating = false
+                for ch in chunk {
+                    if interpolating { if ch == ")" { interpolating = false }; continue }
+                    if escaped {
+                        escaped = false
+                        if ch == "(" { interpolating = true; literal += "name" } else { literal.append(ch) }
+                    } else if ch == "\\" { escaped = true } else if ch == "\"" { break } else { literal.append(ch) }
+                }
+                let (name, params) = BuiltinEntry.parseSignature(literal)
+                let declared = Set(params.map(\.name))
+                // The entry's code runs up to the next entry or the end of the table.
+                let body = chunk.components(separatedBy: "\n    ]").first ?? chunk
+                let ns = body as NSString
+                for m in lookup.matches(in: body, range: NSRange(location: 0, length: ns.length)) {
+                    let used = ns.substring(with: m.range(at: 1))
+                    XCTAssertTrue(declared.contains(used), "\(file): \(name) reads '\(used)', which its signature does not declare")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 200, "the scan found the built-ins' argument reads")
     }
 
     func testGeneratedReferenceIsCurrent() throws {

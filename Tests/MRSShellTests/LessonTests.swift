@@ -52,6 +52,7 @@ final class LessonTests: XCTestCase {
             for p in pictures { try? FileManager.default.removeItem(at: w.appendingPathComponent(p)) }
             let r = try TestSupport.mrs(["run", lesson.path], cwd: w)
             XCTAssertEqual(r.status, 0, "\(lesson.lastPathComponent) failed:\n\(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("internal error"), r.stderr)
             XCTAssertFalse(pictures.isEmpty)
             for p in pictures {
                 let png = w.appendingPathComponent(p)

@@ -9,6 +9,7 @@ import ParallelImaging
 //
 //     mrs-bench fft 256 256 32 [runs]
 //     mrs-bench grappa DATA RO,E1,E2,CHA REF RO,E1,E2,CHA R1,R2 KERNEL OUT [runs]
+//     mrs-bench nufft DIR TOL RUNS NX NY [NZ]      (bench/nufft/run.py prepares DIR)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t = DispatchTime.now().uptimeNanoseconds
@@ -23,8 +24,12 @@ if args.first == "grappa" {
     try grappaBench(Array(args.dropFirst()))
     exit(0)
 }
+if args.first == "nufft" {
+    try runNUFFTBench(Array(args.dropFirst()))
+    exit(0)
+}
 guard args.first == "fft", args.count >= 4, let nx = Int(args[1]), let ny = Int(args[2]), let nz = Int(args[3]) else {
-    print("usage: mrs-bench fft NX NY NZ [runs]")
+    print("usage: mrs-bench fft NX NY NZ [runs] | mrs-bench nufft DIR TOL RUNS NX NY [NZ]")
     exit(2)
 }
 let runs = args.count > 4 ? Int(args[4]) ?? 21 : 21
