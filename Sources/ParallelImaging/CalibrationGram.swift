@@ -97,8 +97,9 @@ struct CalibrationGram {
         let reg = Float(lambda * energy.squareRoot() / Double(n))
         for a in 0..<n { h[a + a * n].re += reg }
         let info = h.withUnsafeMutableBufferPointer { hp in
-            w.withUnsafeMutableBufferPointer { wp in
-                ComplexBLAS.solveHermitianPositiveDefinite(n: n, nrhs: c, hp.baseAddress!, ldh: n, wp.baseAddress!, ldb: n)
+            w.withUnsafeMutableBufferPointer { wp -> Int in
+                guard let hb = hp.baseAddress, let wb = wp.baseAddress else { return -1 }
+                return ComplexBLAS.solveHermitianPositiveDefinite(n: n, nrhs: c, hb, ldh: n, wb, ldb: n)
             }
         }
         // Cholesky (8n³/3) plus two triangular solves per right-hand side (8n² each).

@@ -50,7 +50,7 @@ extension GRAPPAKernel {
                     }
                 }
                 item.weights.withUnsafeBufferPointer { w in
-                    ComplexBLAS.gemm(.none, .none, m: b, n: c, k: n, s, lda: b, w.baseAddress!, ldb: n, y, ldc: b)
+                    if let wb = w.baseAddress { ComplexBLAS.gemm(.none, .none, m: b, n: c, k: n, s, lda: b, wb, ldb: n, y, ldc: b) }
                 }
                 for ch in 0..<c {
                     let dst = o + ch * cs, col = y + ch * b

@@ -57,6 +57,12 @@ public final class GRAPPAKernel: @unchecked Sendable, CustomStringConvertible {
         var union = SamplingPattern(count: win.count)
         union.insert(win.centre)
         for p in regular { for k in p.members(upTo: win.count) { union.insert(k) } }
+        // Data with a calibration block or edges needs nearly every offset of the window, so
+        // when the whole window is small the Gram matrix covers it now (calibration pays for
+        // it once); large 3-D windows start with the regular patterns' offsets and grow.
+        if win.count * ref.channels <= GRAPPAKernel.wholeWindowColumns {
+            for k in 0..<win.count { union.insert(k) }
+        }
         gram = try CalibrationGram(reference: self.reference, window: win, offsets: union.members(upTo: win.count))
         flopCount = gram.flops
         try solveMissing(regular)
@@ -68,6 +74,9 @@ public final class GRAPPAKernel: @unchecked Sendable, CustomStringConvertible {
     private var flopCount = 0.0
     /// Adds to the operation count (from any thread).
     func countFlops(_ f: Double) { lock.lock(); flopCount += f; lock.unlock() }
+
+    /// Largest (offsets × channels) for which calibration covers the whole window at once.
+    static let wholeWindowColumns = 1024
 
     /// Number of sampling patterns whose weights have been solved so far.
     public var patternCount: Int { lock.lock(); defer { lock.unlock() }; return cache.count }

@@ -20,6 +20,15 @@ public struct SamplingMask: Sendable, Hashable {
         self.acquired = acquired
     }
 
+    /// A mask from a boolean (or numeric, nonzero = acquired) array [E1] or [E1, E2].
+    public init(_ array: NDArray) throws {
+        guard array.rank == 1 || array.rank == 2 else {
+            throw ArrayError("sampling", "mask must be [E1] or [E1, E2], got shape \(Shape.text(array.shape))")
+        }
+        let values = try array.astype(.float64, operation: "sampling").toArray(Double.self)
+        try self.init(e1: array.shape[0], e2: array.rank == 2 ? array.shape[1] : 1, acquired: values.map { $0 != 0 })
+    }
+
     /// Infers the mask from k-space `[RO, E1, E2, CHA]` (or `[RO, E1, CHA]`): a line counts as
     /// acquired when any sample on it, in any channel, is nonzero (missing lines are exact zeros).
     public static func infer(from data: NDArray) throws -> SamplingMask {

@@ -1,11 +1,14 @@
 import Foundation
 import Fourier
 import NDArray
+import ParallelImaging
 
 // Benchmarks that need mrs's libraries directly rather than the language: the centred FFT next
-// to the bare FFTW transform with the same plan and planning effort.
+// to the bare FFTW transform with the same plan and planning effort, and GRAPPA calibration and
+// application on arrays handed over as raw column-major complex64 files (bench/grappa/run.py).
 //
 //     mrs-bench fft 256 256 32 [runs]
+//     mrs-bench grappa DATA RO,E1,E2,CHA REF RO,E1,E2,CHA R1,R2 KERNEL OUT [runs]
 //     mrs-bench nufft DIR TOL RUNS NX NY [NZ]      (bench/nufft/run.py prepares DIR)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -17,6 +20,10 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
 let args = Array(CommandLine.arguments.dropFirst())
+if args.first == "grappa" {
+    try grappaBench(Array(args.dropFirst()))
+    exit(0)
+}
 if args.first == "nufft" {
     try runNUFFTBench(Array(args.dropFirst()))
     exit(0)
