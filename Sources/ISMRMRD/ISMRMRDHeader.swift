@@ -32,7 +32,7 @@ public enum ISMRMRDHeader {
             MarkupAttribute("xmlns:xs", "http://www.w3.org/2001/XMLSchema"),
             MarkupAttribute("xsi:schemaLocation", "\(ISMRMRDSchema.namespace) ismrmrd.xsd"),
         ])
-        for field in fields {
+        for field in ISMRMRDSchema.inSchemaOrder(fields, of: ISMRMRDSchema.rootElement) {
             let spec = ISMRMRDSchema.element(field.name, in: ISMRMRDSchema.rootElement)
             root.children += try elements(field.name, field.value, spec: spec, path: field.name).map(MarkupNode.element)
         }
@@ -142,7 +142,7 @@ public enum ISMRMRDHeader {
                 type = t
             }
             var e = MarkupElement(name)
-            for field in fields {
+            for field in ISMRMRDSchema.inSchemaOrder(fields, of: type) {
                 let childSpec = ISMRMRDSchema.element(field.name, in: type)
                 e.children += try elements(field.name, field.value, spec: childSpec, path: "\(path).\(field.name)").map(MarkupNode.element)
             }

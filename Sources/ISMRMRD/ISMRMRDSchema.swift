@@ -129,8 +129,24 @@ enum ISMRMRDSchema {
     ]
 
     /// The schema's description of child `name` of complex type `type` (nil when unknown).
+    /// Fields ordered as the schema's sequence lists their elements (XSD sequences are ordered, so
+    /// a record written by hand as {protocolName, patientPosition} must still come out
+    /// patientPosition first); names the schema does not know keep their order, after the others.
+    static func inSchemaOrder<F>(_ fields: [F], of type: String?) -> [F] where F: NamedField {
+        guard let type, let elements = types[type] else { return fields }
+        let rank = Dictionary(elements.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return fields.enumerated().sorted { x, y in
+            let rx = rank[x.element.name] ?? Int.max, ry = rank[y.element.name] ?? Int.max
+            return rx != ry ? rx < ry : x.offset < y.offset
+        }.map(\.element)
+    }
+
     static func element(_ name: String, in type: String?) -> Element? {
         guard let type = type else { return nil }
         return types[type]?.first { $0.name == name }
     }
 }
+
+/// A named header field (so the schema can order fields without knowing their value type).
+protocol NamedField { var name: String { get } }
+extension HeaderValue.Field: NamedField {}

@@ -71,6 +71,26 @@ final class HeaderConversionTests: XCTestCase {
         XCTAssertEqual(back.value(at: "encoding.0.trajectory"), .string("radial"), "a single record for a repeatable element reads back as a list")
     }
 
+    /// XSD sequences are ordered: a record written in another order comes out in schema order
+    /// (unknown names last), so hand-made headers validate.
+    func testRecordsAreWrittenInSchemaOrder() throws {
+        let h = HeaderValue.record([
+            .init("encoding", .record([.init("trajectory", .string("radial")),
+                                      .init("encodedSpace", .record([.init("fieldOfView_mm", .record([.init("x", .double(1)), .init("y", .double(1)), .init("z", .double(1))])),
+                                                                     .init("matrixSize", .record([.init("z", .int(1)), .init("y", .int(2)), .init("x", .int(3))]))]))])),
+            .init("measurementInformation", .record([.init("protocolName", .string("p")), .init("patientPosition", .string("HFS"))])),
+            .init("experimentalConditions", .record([.init("H1resonanceFrequency_Hz", .int(1))])),
+        ])
+        let xml = try ISMRMRDHeader.xml(h)
+        func position(_ s: String) -> Int { xml.range(of: s).map { xml.distance(from: xml.startIndex, to: $0.lowerBound) } ?? -1 }
+        XCTAssertLessThan(position("<measurementInformation>"), position("<experimentalConditions>"))
+        XCTAssertLessThan(position("<experimentalConditions>"), position("<encoding>"))
+        XCTAssertLessThan(position("<patientPosition>"), position("<protocolName>"))
+        XCTAssertLessThan(position("<encodedSpace>"), position("<trajectory>"))
+        XCTAssertLessThan(position("<matrixSize>"), position("<fieldOfView_mm>"))
+        XCTAssertLessThan(position("<x>3</x>"), position("<z>1</z>"))
+    }
+
     private func expectMessage(_ fragments: [String], file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void) {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
             for f in fragments { XCTAssertTrue("\(error)".contains(f), "'\(error)' lacks '\(f)'", file: file, line: line) }
