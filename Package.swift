@@ -8,6 +8,11 @@ func systemLibrary(_ name: String, pkgConfig: String, apt: [String]) -> Target {
     .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig, providers: [.apt(apt)])
 }
 
+/// Numeric libraries (array loops, FFT batches, coil maps, NUFFT spreading, GRAPPA solves) run
+/// 20–100× slower unoptimised, which made the debug-built tests and lessons take minutes; they are
+/// compiled with -O in every configuration (overflow and bounds checks stay on).
+let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "mrs",
     platforms: [.macOS(.v13)],
@@ -27,18 +32,25 @@ let package = Package(
         .target(name: "AtomicFiles", exclude: ["README.md"]),
 
         // Arrays
-        .target(name: "NDArray", dependencies: ["CLAPACK"], exclude: ["README.md"]),
+        .target(name: "NDArray", dependencies: ["CLAPACK"], exclude: ["README.md"],
+                swiftSettings: optimizedEvenInDebug),
         .target(name: "ArrayFormats", dependencies: ["NDArray", "CZlib", "AtomicFiles"], exclude: ["README.md"]),
 
         // MRI libraries
         .target(name: "HDF5Kit", dependencies: ["CHDF5", "NDArray", "AtomicFiles"], exclude: ["README.md"]),
         .target(name: "ISMRMRD", dependencies: ["HDF5Kit", "NDArray"], exclude: ["README.md"]),
-        .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"], exclude: ["README.md"]),
-        .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
-        .target(name: "ParallelImaging", dependencies: ["NDArray", "Fourier"], exclude: ["README.md"]),
-        .target(name: "NonCartesian", dependencies: ["Fourier", "NDArray"], exclude: ["README.md"]),
-        .target(name: "Graphics", dependencies: ["CPNG", "NDArray", "AtomicFiles"], exclude: ["README.md"]),
-        .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"]),
+        .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"], exclude: ["README.md"],
+                swiftSettings: optimizedEvenInDebug),
+        .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"],
+                swiftSettings: optimizedEvenInDebug),
+        .target(name: "ParallelImaging", dependencies: ["NDArray", "Fourier"], exclude: ["README.md"],
+                swiftSettings: optimizedEvenInDebug),
+        .target(name: "NonCartesian", dependencies: ["Fourier", "NDArray"], exclude: ["README.md"],
+                swiftSettings: optimizedEvenInDebug),
+        .target(name: "Graphics", dependencies: ["CPNG", "NDArray", "AtomicFiles"], exclude: ["README.md"],
+                swiftSettings: optimizedEvenInDebug),
+        .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"],
+                swiftSettings: optimizedEvenInDebug),
 
         // Language, built-ins, shell
         // The evaluator's hot paths touch class properties on every call; dynamic exclusivity
