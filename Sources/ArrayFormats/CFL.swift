@@ -102,7 +102,7 @@ public enum CFL {
         return try words.map { word in
             guard let n = Int(word) else {
                 let digits = word.drop { $0 == "-" || $0 == "+" }
-                throw FormatProblem(!digits.isEmpty && digits.allSatisfy(\.isNumber) ? "dimension \(word) is too large" : "'\(word)' is not a dimension")
+                throw FormatProblem(!digits.isEmpty && digits.allSatisfy(\.isNumber) ? "dimension \(word) is too large" : "\(quotedForMessage(String(word), limit: 40)) is not a dimension")
             }
             guard n >= 0 else { throw FormatProblem("negative dimension \(n)") }
             return n

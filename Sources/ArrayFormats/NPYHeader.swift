@@ -115,10 +115,8 @@ struct NPYHeader: Equatable {
         return out
     }
 
-    /// Header text shortened for an error message.
+    /// Header text shortened and escaped for an error message.
     private static func quoted(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let shown = trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed
-        return "\"\(shown)\""
+        quotedForMessage(text.trimmingCharacters(in: .whitespacesAndNewlines), limit: 200)
     }
 }

@@ -100,8 +100,10 @@ public final class ISMRMRDFile {
     /// The XML header text.
     public func xml() throws -> String {
         if let x = cachedXML { return x }
-        guard group.kind(of: "xml") == .dataset else {
-            throw problem("group '\(groupName)' has no 'xml' header dataset (it contains: \(ISMRMRDFile.list(groupChildren)))")
+        switch group.kind(of: "xml") {
+        case .dataset?: break
+        case nil: throw problem("group '\(groupName)' has no 'xml' header dataset (it contains: \(ISMRMRDFile.list(groupChildren)))")
+        case let kind?: throw problem("'\(groupName)/xml' is a \(kind), not the XML header dataset (a one-element string dataset)")
         }
         let d = try group.openDataset("xml")
         let strings = try d.readStrings()

@@ -16,6 +16,9 @@ enum CoreBuiltins {
         case .array(let x):
             guard x.rank > 0 else { throw a.error("len() of a 0-d array is not defined", kind: .type) }
             return x.shape[0]
+        case .handle(let d as DatasetHandle):
+            // Its count can fail (no acquisitions, a damaged file): say why, not "has no length".
+            return try d.count()
         case .handle(let h):
             if let n = h.length { return n }
             throw a.error("a \(h.typeName) has no length", kind: .type)

@@ -96,7 +96,7 @@ final class CFLTests: XCTestCase {
             ("# Size\n2 3\n", 48, "no '# Dimensions' line"),
             ("# Dimensions\n", 0, "the line after '# Dimensions' is empty"),
             ("# Dimensions", 0, "no line of dimensions"),
-            ("# Dimensions\n2 x\n", 16, "'x' is not a dimension"),
+            ("# Dimensions\n2 x\n", 16, "\"x\" is not a dimension"),
             ("# Dimensions\n2 -3\n", 16, "negative dimension -3"),
             ("# Dimensions\n99999999999999999999\n", 16, "dimension 99999999999999999999 is too large"),
             ("# Dimensions\n" + String(repeating: "1 ", count: 17) + "\n", 8, "17 dimensions, more than BART's 16"),

@@ -74,8 +74,10 @@ final class BadInputTests: XCTestCase {
             n.create_dataset('xml', data=[b'<ismrmrdHeader/>'], dtype=h5py.string_dtype('ascii'))
             x = f.create_group('noxml')
             x.create_dataset('data', data=np.zeros(4))
+            f.create_group('xmlgroup').create_group('xml')
         """, [path])
-        expectMessage([path, "no ISMRMRD group 'dataset'", "it contains: empty, nodata, noxml, other"]) { _ = try ISMRMRDFile(path: path) }
+        expectMessage([path, "no ISMRMRD group 'dataset'", "it contains: empty, nodata, noxml, other, xmlgroup"]) { _ = try ISMRMRDFile(path: path) }
+        expectMessage([path, "'xmlgroup/xml' is a group, not the XML header dataset"]) { _ = try ISMRMRDFile(path: path, group: "xmlgroup").xml() }
         expectMessage([path, "'other' is a dataset, not an ISMRMRD group"]) { _ = try ISMRMRDFile(path: path, group: "other") }
         let empty = try ISMRMRDFile(path: path, group: "empty")
         expectMessage([path, "group 'empty' has no 'xml' header dataset", "it contains: something"]) { _ = try empty.xml() }

@@ -225,6 +225,10 @@ final class IsmrmrdLanguageTests: XCTestCase {
         }
         let path = try generate("g.h5", ["-m", "32", "-c", "2"])
         XCTAssertTrue(fails("ismrmrd(path, group=\"nothere\")", path: path).contains("nothere"))
+        // A file without acquisitions says so, not "a dataset has no length".
+        let arraysOnly = dir.appendingPathComponent("arrays.h5").path
+        _ = run("w = ismrmrd_create(path, {experimentalConditions: {H1resonanceFrequency_Hz: 1}})\nismrmrd_write_array(w, \"x\", ones([3]))\nismrmrd_close(w)", path: arraysOnly)
+        XCTAssertTrue(fails("len(ismrmrd(path))", path: arraysOnly).contains("has no 'data' dataset, so no acquisitions"))
         XCTAssertTrue(fails("f = ismrmrd(path); f[1000]", path: path).contains("out of range"))
         // A session keeps its variables after an error.
         let s = Session()

@@ -23,3 +23,12 @@ final class MemoryLimitTests: XCTestCase {
         XCTAssertEqual(try NDArray(zeros: [256, 256], dtype: .float32).count, 65536)
     }
 }
+
+/// File and user text in messages is escaped and cut, so an error stays a few lines long.
+final class QuotedForMessageTests: XCTestCase {
+    func testControlCharactersAreEscapedAndLongTextIsCut() {
+        XCTAssertEqual(quotedForMessage("a\nb\t\"c\"\u{1B}[31m"), #""a\nb\t\"c\"\u{1B}[31m""#)
+        XCTAssertEqual(quotedForMessage(String(repeating: "x", count: 10), limit: 4), "\"xxxx…\"")
+        XCTAssertFalse(quotedForMessage(String(decoding: [0x93, 0x4E, 0x0A, 0xFF], as: UTF8.self)).contains("\n"))
+    }
+}
