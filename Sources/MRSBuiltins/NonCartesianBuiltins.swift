@@ -37,7 +37,13 @@ enum NonCartesianBuiltins {
         var t = try a.array(name)
         if t.dtype.kind <= .int { t = try t.astype(.float32) }
         let from = try units(a)
-        let converted = try convertTrajectory(t, from: from, shape: shape)
+        let converted: NDArray
+        do {
+            converted = try convertTrajectory(t, from: from, shape: shape)
+        } catch let e as ArrayError {
+            // The library names its own function; the user called this built-in.
+            throw a.error(e.message, kind: .value)
+        }
         guard converted.rank >= 2, converted.shape[0] == shape.count else { return converted }
         // Coordinate d belongs to image axis d: check each against its own N/2.
         let values = try converted.astype(.float64).contiguous()
