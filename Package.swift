@@ -66,6 +66,10 @@ let package = Package(
         // Benchmarks that call the libraries directly (bench/README.md).
         .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging", "NonCartesian"], path: "bench/mrs-bench"),
 
+        // A seeded mutation fuzzer for the parser and the file readers (fuzz/README.md).
+        .executableTarget(name: "mrs-fuzz", dependencies: ["MRSLanguage", "ArrayFormats", "Graphics", "ISMRMRD", "NDArray"],
+                          path: "fuzz/mrs-fuzz"),
+
         // Tests
         // Helpers shared by the test targets: temporary directories, peer programs, the NumPy
         // reference (Tests/PeerTestSupport/README.md). No product depends on it.

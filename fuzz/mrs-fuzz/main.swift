@@ -1,0 +1,132 @@
+import ArrayFormats
+import Foundation
+import Graphics
+import ISMRMRD
+import MRSLanguage
+import NDArray
+
+// A seeded mutation fuzzer for mrs's parser and file readers (see fuzz/README.md).
+//
+//     mrs-fuzz TARGET ITERATIONS SEED CORPUS... [--keep DIR]
+//
+// TARGET is parse, npy, npz, cfl, png or ismrmrd. Each iteration takes a corpus input, mutates it
+// (bit flips, byte changes to interesting values, insertions, deletions, duplicated and swapped
+// chunks, truncation), and hands it to the target. Errors are the expected outcome; what this
+// looks for is a crash (a Swift trap, a signal) or a hang. The input about to run is written to
+// DIR/current first, so after a crash it is there to become a regression test.
+
+/// SplitMix64: reproducible from the seed, independent of the platform's random source.
+struct Mutator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
+
+    /// Values that sit on boundaries of the formats' size fields.
+    static let interesting: [[UInt8]] = [[0], [0xFF], [0x7F], [0x80], [0xFF, 0xFF, 0xFF, 0x7F], [0, 0, 0, 0x80],
+                                         [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], [1, 0, 0, 0, 0, 0, 0, 0x40]]
+
+    /// One to four mutations of `input`.
+    mutating func mutate(_ input: [UInt8]) -> [UInt8] {
+        var b = input
+        for _ in 0..<(1 + below(4)) {
+            if b.isEmpty { b = [UInt8(truncatingIfNeeded: next())]; continue }
+            let i = below(b.count)
+            switch below(8) {
+            case 0: b[i] ^= UInt8(1 << below(8))
+            case 1: b[i] = UInt8(truncatingIfNeeded: next())
+            case 2:
+                let v = Mutator.interesting[below(Mutator.interesting.count)]
+                for (k, x) in v.enumerated() where i + k < b.count { b[i + k] = x }
+            case 3: b.insert(UInt8(truncatingIfNeeded: next()), at: i)
+            case 4: b.removeSubrange(i..<min(b.count, i + 1 + below(16)))
+            case 5:
+                let n = min(b.count - i, 1 + below(64))
+                b.insert(contentsOf: b[i..<(i + n)], at: below(b.count))
+            case 6: b.removeSubrange(below(b.count)..<b.count)
+            default:
+                let j = below(b.count), n = min(b.count - max(i, j), 1 + below(16))
+                for k in 0..<n { b.swapAt(i + k, j + k) }
+            }
+        }
+        return b
+    }
+}
+
+/// Runs one input through a target; thrown errors are fine, anything else is a finding.
+func exercise(_ target: String, _ bytes: [UInt8], in dir: String) {
+    let path = dir + "/input." + (target == "parse" ? "mrs" : target == "ismrmrd" ? "h5" : target)
+    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    switch target {
+    case "parse":
+        _ = SyntaxCheck.error(in: String(decoding: bytes, as: UTF8.self), name: "fuzz")
+    case "npy":
+        _ = try? NPY.read(path)
+    case "npz":
+        _ = try? NPZ.read(path)
+    case "cfl":
+        // The mutated bytes are the header; the data file is a fixed, valid size for it or not.
+        FileManager.default.createFile(atPath: dir + "/input.hdr", contents: Data(bytes))
+        FileManager.default.createFile(atPath: dir + "/input.cfl", contents: Data(count: 320))
+        _ = try? CFL.read(dir + "/input.cfl")
+    case "png":
+        _ = try? PNGImage.read(from: path)
+    case "ismrmrd":
+        guard let f = try? ISMRMRDFile(path: path) else { return }
+        _ = try? f.header()
+        _ = try? f.headers()
+        if let n = try? f.count { for i in 0..<min(n, 64) { _ = try? f.acquisition(at: i) } }
+        _ = try? f.contents()
+        _ = try? f.array("phantom")
+    default:
+        FileHandle.standardError.write("mrs-fuzz: unknown target \(target)\n".data(using: .utf8)!)
+        exit(2)
+    }
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+var keep: String? = nil
+if let k = args.firstIndex(of: "--keep"), k + 1 < args.count {
+    keep = args[k + 1]
+    args.removeSubrange(k...(k + 1))
+}
+guard args.count >= 4, let iterations = Int(args[1]), let seed = UInt64(args[2]) else {
+    print("usage: mrs-fuzz parse|npy|npz|cfl|png|ismrmrd ITERATIONS SEED CORPUS_FILE_OR_DIR... [--keep DIR]")
+    exit(2)
+}
+let target = args[0]
+var corpus: [[UInt8]] = []
+for item in args.dropFirst(3) {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: item, isDirectory: &isDir) else { continue }
+    let files = isDir.boolValue
+        ? (FileManager.default.enumerator(atPath: item)?.compactMap { $0 as? String }.sorted().map { item + "/" + $0 } ?? [])
+        : [item]
+    for f in files {
+        let wanted = target == "parse" ? ".mrs" : target == "ismrmrd" ? ".h5" : target == "cfl" ? ".hdr" : "." + target
+        if f.hasSuffix(wanted), let d = FileManager.default.contents(atPath: f) { corpus.append([UInt8](d)) }
+    }
+}
+guard !corpus.isEmpty else {
+    print("mrs-fuzz: no \(target) inputs in the corpus")
+    exit(2)
+}
+// Small limits so a mutated size cannot take the machine's memory, and quiet errors.
+MemoryLimit.bytes = 256 << 20
+let dir = keep ?? NSTemporaryDirectory() + "mrs-fuzz-\(getpid())"
+try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+var mutator = Mutator(state: seed)
+for i in 0..<iterations {
+    let input = mutator.mutate(corpus[mutator.below(corpus.count)])
+    // Kept before running: after a crash this file is the reproducer.
+    FileManager.default.createFile(atPath: dir + "/current", contents: Data(input))
+    exercise(target, input, in: dir)
+    if (i + 1) % 1000 == 0 { print("\(target): \(i + 1) inputs") }
+}
+if keep == nil { try? FileManager.default.removeItem(atPath: dir) }
+print("\(target): \(iterations) inputs from \(corpus.count) seeds, seed \(seed): no crash")
