@@ -75,18 +75,25 @@ def case(name, shape, traj, runs):
     print(f"\n{name}: image {shape}, {m} points, complex64, unscaled; direct NUDFT on the subsets took {time.perf_counter() - t0:.1f} s")
     pts32 = [np.ascontiguousarray(2 * np.pi * traj[:, q] / shape[q]).astype(np.float32) for q in range(d)]
     rows = []
+    def run_mrs(tol, threads, extra=()):
+        with tempfile.TemporaryDirectory() as tmp:
+            np.ascontiguousarray(traj, dtype=np.float64).tofile(os.path.join(tmp, "traj.bin"))
+            img_f.tofile(os.path.join(tmp, "image.bin"))  # column-major image: reversed C shape
+            samples.tofile(os.path.join(tmp, "samples.bin"))
+            out = subprocess.run([os.path.join(build, "mrs-bench"), "nufft", "--threads", str(threads), *extra, tmp, str(tol), str(runs)]
+                                 + [str(n) for n in shape], capture_output=True, text=True, check=True).stdout
+            mrs = {l.split()[0]: l.split()[1] for l in out.strip().splitlines()}
+            mrs_y = np.fromfile(os.path.join(tmp, "mrs_y.bin"), dtype=np.complex64)
+            mrs_x = np.fromfile(os.path.join(tmp, "mrs_x.bin"), dtype=np.complex64).reshape(shape[::-1]).T
+        return mrs, (rel(mrs_y[sub], ref2), rel(mrs_x.ravel()[flat], ref1))
+
     for tol in tolerances:
         sig = None
         for threads in thread_counts:
-            with tempfile.TemporaryDirectory() as tmp:
-                np.ascontiguousarray(traj, dtype=np.float64).tofile(os.path.join(tmp, "traj.bin"))
-                img_f.tofile(os.path.join(tmp, "image.bin"))  # column-major image: reversed C shape
-                samples.tofile(os.path.join(tmp, "samples.bin"))
-                out = subprocess.run([os.path.join(build, "mrs-bench"), "nufft", "--threads", str(threads), tmp, str(tol), str(runs)]
-                                     + [str(n) for n in shape], capture_output=True, text=True, check=True).stdout
-                mrs = {l.split()[0]: l.split()[1] for l in out.strip().splitlines()}
-                mrs_y = np.fromfile(os.path.join(tmp, "mrs_y.bin"), dtype=np.complex64)
-                mrs_x = np.fromfile(os.path.join(tmp, "mrs_x.bin"), dtype=np.complex64).reshape(shape[::-1]).T
+            extra = ("--voronoi",) if d == 2 and tol == tolerances[0] and threads == thread_counts[-1] else ()
+            mrs, err_mrs = run_mrs(tol, threads, extra)
+            if "voronoi" in mrs:
+                print(f"  voronoiDensity of the {m} samples ({threads} threads): {float(mrs['voronoi']) * 1e3:.0f} ms")
 
             def make(t):
                 p = finufft.Plan(t, tuple(shape), eps=tol, dtype="complex64", nthreads=threads, isign=-1 if t == 2 else 1)
@@ -107,8 +114,13 @@ def case(name, shape, traj, runs):
             rows.append(dict(tol=tol, threads=threads, width=width, grid=mrs["grid"],
                              mrs=(float(mrs["plan"]), float(mrs["type2"]), float(mrs["type1"])),
                              fin=(f_plan, f2, f1),
-                             err_mrs=(rel(mrs_y[sub], ref2), rel(mrs_x.ravel()[flat], ref1)),
-                             err_fin=(rel(fy[sub], ref2), rel(fx.ravel()[flat], ref1)), sig=sig))
+                             err_mrs=err_mrs, err_fin=(rel(fy[sub], ref2), rel(fx.ravel()[flat], ref1)), sig=sig))
+            # FINUFFT may pick a wider kernel (or σ = 1.25) than the tolerance strictly needs; when it
+            # ends up much more accurate, time mrs at a tenth of the tolerance too, for equal accuracy.
+            if max(rows[-1]["err_fin"]) < 0.5 * max(err_mrs):
+                mrs10, err10 = run_mrs(tol / 10, threads)
+                equal.append((tol, threads, int(mrs10["width"]), float(mrs10["type2"]), float(mrs10["type1"]), err10,
+                              f2, f1, rows[-1]["err_fin"]))
     print(f"  {'tol':>6} {'thr':>3} {'w':>2} | {'mrs plan/t2/t1 ms':>22} | {'FINUFFT plan/t2/t1 ms':>22} | {'mrs÷FIN t2,t1':>13} |"
           f" {'err mrs t2,t1':>17} | {'err FIN t2,t1':>17} | {'SigPy t2/t1 ms':>16} | {'SigPy÷mrs':>11} | {'err SigPy':>17}")
     for r in rows:
@@ -122,6 +134,9 @@ def case(name, shape, traj, runs):
             s = r["sig"]
             line += f" {s[0]*1e3:7.0f} {s[1]*1e3:7.0f} | {s[0]/a[1]:5.0f} {s[1]/a[2]:5.0f} | {s[2]:.1e} {s[3]:.1e}"
         print(line)
+    for tol, threads, w, a2, a1, e, f2, f1, ef in equal:
+        print(f"  equal accuracy: FINUFFT at tol {tol:.0e}, {threads} thr reaches {ef[0]:.1e}/{ef[1]:.1e}; mrs at tol {tol / 10:.0e} (w {w})"
+              f" reaches {e[0]:.1e}/{e[1]:.1e} in {a2 * 1e3:.1f}/{a1 * 1e3:.1f} ms: mrs÷FIN {a2 / f2:.2f} {a1 / f1:.2f}")
     print(f"  grid {rows[0]['grid']} (σ = 2); SigPy runs single-threaded with the same oversampling and width; "
           "mrs÷FIN < 1 means mrs is faster")
 
