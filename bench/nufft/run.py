@@ -74,7 +74,7 @@ def case(name, shape, traj, runs):
     ref1 = exact_type1(samples, traj, shape, pixels)
     print(f"\n{name}: image {shape}, {m} points, complex64, unscaled; direct NUDFT on the subsets took {time.perf_counter() - t0:.1f} s")
     pts32 = [np.ascontiguousarray(2 * np.pi * traj[:, q] / shape[q]).astype(np.float32) for q in range(d)]
-    rows = []
+    rows, equal = [], []
     def run_mrs(tol, threads, extra=()):
         with tempfile.TemporaryDirectory() as tmp:
             np.ascontiguousarray(traj, dtype=np.float64).tofile(os.path.join(tmp, "traj.bin"))
