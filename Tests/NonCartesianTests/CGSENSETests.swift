@@ -162,4 +162,35 @@ final class CGSENSETests: XCTestCase {
         XCTAssertThrowsError(try lowResolutionCoilImages(samples: y, trajectory: traj, shape: [n, n], radius: 0))
         XCTAssertThrowsError(try lowResolutionCoilImages(samples: try NDArray(zeros: [5, 4], dtype: .complex64), trajectory: traj, shape: [n, n]))
     }
+
+    func testThreeDimensionalStackOfStars() throws {
+        // 16×16×4 object, two coils varying along x, stack of stars: shapes and a falling residual.
+        let (nx, nz) = (16, 4)
+        let traj = try stackOfStarsTrajectory(readout: nx, spokes: 12, partitions: nz, goldenAngle: true)
+        var truth = [Complex64](repeating: .zero, count: nx * nx * nz)
+        var maps = [Complex64](repeating: .zero, count: nx * nx * nz * 2)
+        for z in 0..<nz {
+            for y in 0..<nx {
+                for x in 0..<nx {
+                    let i = (z * nx + y) * nx + x
+                    let u = Double(x - nx / 2) / Double(nx), v = Double(y - nx / 2) / Double(nx)
+                    truth[i] = Complex64(Float(exp(-(u * u + v * v) * 8) * (1 + 0.2 * Double(z))), 0)
+                    let a = (0.5 + u) * 0.9 + 0.05
+                    maps[i] = Complex64(Float(a.squareRoot()), 0)
+                    maps[nx * nx * nz + i] = Complex64(Float((1 - a).squareRoot()), 0)
+                }
+            }
+        }
+        let s = try NDArray(maps, shape: [nx, nx, nz, 2])
+        var coilImages = [Complex64](repeating: .zero, count: maps.count)
+        for i in 0..<maps.count { coilImages[i] = maps[i] * truth[i % truth.count] }
+        let y = try nufft(try NDArray(coilImages, shape: [nx, nx, nz, 2]), trajectory: traj)
+        XCTAssertEqual(y.shape, [nx, 12, nz, 2])
+        let (image, residuals) = try CGSENSE(trajectory: traj, shape: [nx, nx, nz], sensitivities: s,
+                                             options: CGSENSEOptions(iterations: 8)).reconstruct(y)
+        XCTAssertEqual(image.shape, [nx, nx, nz])
+        print("cgsense 3-D stack of stars: residuals \(residuals.map { String(format: "%.1e", $0) }.joined(separator: " ")), NRMSE \(Self.nrmse(image.toArray(Complex64.self), truth))")
+        XCTAssertLessThan(residuals.last!, 0.1 * residuals[0])
+        XCTAssertLessThan(Self.nrmse(image.toArray(Complex64.self), truth), 0.2)
+    }
 }

@@ -101,6 +101,19 @@ final class TrajectoryAndVoronoiTests: XCTestCase {
         XCTAssertTrue(total > inner && total < outer, "total \(total) outside (\(inner), \(outer))")
     }
 
+    func testVoronoiOnVariableDensitySpiral() throws {
+        // Cells grow outwards on a variable-density spiral and tile the covered disc.
+        let traj = try variableDensitySpiralTrajectory(readout: 300, interleaves: 6, matrix: 64, density: 2)
+        let w = try voronoiDensity(trajectory: traj, shape: [64, 64]).toArray(Float.self)
+        XCTAssertTrue(w.allSatisfy { $0 > 0 })
+        let inner = (20..<40).reduce(0.0) { $0 + Double(w[$1]) }, outer = (260..<280).reduce(0.0) { $0 + Double(w[$1]) }
+        XCTAssertGreaterThan(outer, 4 * inner)
+        let r = radii(traj).max()!
+        let total = w.reduce(0.0) { $0 + Double($1) }
+        XCTAssertGreaterThan(total, Double.pi * r * r)
+        XCTAssertLessThan(total, Double.pi * (r + 2) * (r + 2))
+    }
+
     func testVoronoiErrors() throws {
         XCTAssertThrowsError(try voronoiDensity(trajectory: try NDArray([0.0, 0, 0, 0, 0, 0], shape: [3, 2]), shape: [4, 4, 4]))
         XCTAssertThrowsError(try voronoiDensity(trajectory: try NDArray([1.0, 1, 1, 1], shape: [2, 2]), shape: [4, 4]))
