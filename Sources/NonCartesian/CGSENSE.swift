@@ -59,13 +59,15 @@ public final class CGSENSE: @unchecked Sendable {
     }
 
     /// The image minimising ‖√W(E x − y)‖² + λ‖x‖² for `samples` [M…, CHA] (the trajectory's sample
-    /// shape or [M], then coils), starting from x = 0, and the relative residual ‖r_k‖/‖EᴴWy‖ after
+    /// shape or [M], then coils; a single coil may omit CHA), starting from x = 0, and the relative residual ‖r_k‖/‖EᴴWy‖ after
     /// each iteration k (also passed to `progress`). Stops at `options.tolerance`, after
     /// `options.iterations`, or with an `InterruptedError` on Ctrl-C between iterations.
     public func reconstruct(_ samples: NDArray, progress: ((Int, Double) -> Void)? = nil) throws -> (image: NDArray, residuals: [Double]) {
         let op = "cgsense"
         let m = plan.sampleCount
+        // One coil may also come without its coil axis.
         let fits = samples.shape == plan.sampleShape + [coils] || samples.shape == [m, coils]
+            || (coils == 1 && (samples.shape == plan.sampleShape || samples.shape == [m]))
         guard fits else {
             throw ArrayError(op, "samples must be \(Shape.text(plan.sampleShape + [coils])) or \(Shape.text([m, coils])) (samples, coils), got \(Shape.text(samples.shape))")
         }

@@ -122,6 +122,10 @@ final class CGSENSETests: XCTestCase {
         XCTAssertThrowsError(try solver.reconstruct(try NDArray(zeros: [7, 4], dtype: .complex64))) { error in
             XCTAssertTrue("\(error)".contains("[7, 4]"), "\(error)")
         }
+        // A single coil may come without its coil axis.
+        let one = try CGSENSE(trajectory: traj, shape: [n, n], sensitivities: try NDArray.ones([n, n, 1], dtype: .complex64),
+                              options: CGSENSEOptions(iterations: 2))
+        XCTAssertEqual(try one.reconstruct(try NDArray(zeros: [n, 16], dtype: .complex64)).image.shape, [n, n])
         // Zero data gives a zero image and no iterations.
         let (zero, none) = try solver.reconstruct(try NDArray(zeros: y.shape, dtype: .complex64))
         XCTAssertEqual(none, [])
