@@ -1,3 +1,4 @@
+import Foundation
 import MRSLanguage
 import NDArray
 import NonCartesian
@@ -92,9 +93,28 @@ enum NonCartesianBuiltins {
         case "ramp", "radial":
             guard shape.count == 2 else { throw a.error("the analytic ramp is for 2-D radial trajectories; use \"pipe\" for others", kind: .argument) }
             return try radialRampDensity(trajectory: trajectory)
+        case "voronoi":
+            guard shape.count == 2 else { throw a.error("Voronoi weights are for 2-D trajectories; use \"pipe\" in 3-D", kind: .argument) }
+            return try voronoiDensity(trajectory: trajectory, shape: shape)
         default:
-            throw a.error("unknown density compensation '\(method)' (use \"pipe\" for any trajectory or \"ramp\" for 2-D radial)", kind: .argument)
+            throw a.error("unknown density compensation '\(method)' (use \"pipe\" for any trajectory, \"voronoi\" in 2-D or \"ramp\" for 2-D radial)", kind: .argument)
         }
+    }
+
+    /// Refuses non-positive or absurd sizes for the trajectory generators.
+    static func checkCounts(_ a: Args, _ counts: Int...) throws {
+        guard counts.allSatisfy({ $0 >= 1 }), counts.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= 1 << 30 else {
+            throw a.error("sizes must be positive and their product at most 2^30, got \(counts.map(String.init).joined(separator: " × "))", kind: .argument)
+        }
+    }
+
+    /// Coil maps from low-resolution coil images of the k-space centre.
+    static func mapsFromCentre(_ y: NDArray, trajectory t: NDArray, shape: [Int], radius: Double, method: String, _ a: Args) throws -> NDArray {
+        guard let m = CoilMapMethod(rawValue: method.lowercased()) else {
+            throw a.error("unknown method '\(method)' (use inati or walsh)", kind: .argument)
+        }
+        let low = try lowResolutionCoilImages(samples: y, trajectory: t, shape: shape, radius: radius)
+        return try coilSensitivities(low, coilAxis: shape.count, options: CoilMapOptions(method: m))
     }
 
     /// Multiplies samples `[M…, batch…]` by weights shaped like the samples' leading dimensions.
@@ -171,9 +191,84 @@ enum NonCartesianBuiltins {
             let turns = a.isNone("turns") ? nil : try a.double("turns")
             return .array(try spiralTrajectory(readout: readout, interleaves: interleaves, matrix: matrix, turns: turns))
         },
+        BuiltinEntry("traj_radial_in_out(readout, spokes, golden=false, matrix=none)", family: family,
+                     summary: "A 2-D radial trajectory [2, readout, spokes] whose spokes run symmetrically from −matrix/2 to matrix/2 (centre-out-and-back \"in-out\" spokes).",
+                     example: "t = traj_radial_in_out(128, 96)") { a in
+            let (readout, spokes) = (try a.int("readout"), try a.int("spokes"))
+            try checkCounts(a, readout, spokes)
+            return .array(try radialInOutTrajectory(readout: readout, spokes: spokes, goldenAngle: try a.bool("golden"), matrix: try a.optionalInt("matrix")))
+        },
+        BuiltinEntry("traj_spiral_vd(readout, interleaves, matrix, density=2.0)", family: family,
+                     summary: "A variable-density spiral [2, readout, interleaves]: radius (matrix/2)·t^density, so rings crowd the centre and are density times sparser at the edge.",
+                     example: "t = traj_spiral_vd(2048, 8, 128, density=2.0)") { a in
+            let (readout, interleaves, matrix) = (try a.int("readout"), try a.int("interleaves"), try a.int("matrix"))
+            try checkCounts(a, readout, interleaves, matrix)
+            return .array(try variableDensitySpiralTrajectory(readout: readout, interleaves: interleaves, matrix: matrix, density: try a.double("density")))
+        },
+        BuiltinEntry("traj_propeller(readout, blade_width, blades)", family: family,
+                     summary: "A PROPELLER (BLADE) trajectory [2, readout, blade_width, blades]: Cartesian blades of blade_width lines rotated evenly over 180°.",
+                     example: "t = traj_propeller(128, 16, 12)") { a in
+            let (readout, width, blades) = (try a.int("readout"), try a.int("blade_width"), try a.int("blades"))
+            try checkCounts(a, readout, width, blades)
+            return .array(try propellerTrajectory(readout: readout, bladeWidth: width, blades: blades))
+        },
+        BuiltinEntry("traj_kooshball(readout, spokes)", family: family,
+                     summary: "A 3-D radial (\"kooshball\") trajectory [3, readout, spokes]: full diameters along golden-means directions.",
+                     example: "t = traj_kooshball(64, 2000)\ny = nufft(zeros([64, 64, 64]), t)") { a in
+            let (readout, spokes) = (try a.int("readout"), try a.int("spokes"))
+            try checkCounts(a, readout, spokes)
+            return .array(try kooshballTrajectory(readout: readout, spokes: spokes))
+        },
+        BuiltinEntry("traj_stack_of_stars(readout, spokes, partitions, golden=false)", family: family,
+                     summary: "A stack-of-stars trajectory [3, readout, spokes, partitions]: radial spokes in kx–ky on every Cartesian kz partition.",
+                     example: "t = traj_stack_of_stars(128, 64, 16, golden=true)") { a in
+            let (readout, spokes, partitions) = (try a.int("readout"), try a.int("spokes"), try a.int("partitions"))
+            try checkCounts(a, readout, spokes, partitions)
+            return .array(try stackOfStarsTrajectory(readout: readout, spokes: spokes, partitions: partitions, goldenAngle: try a.bool("golden")))
+        },
+        BuiltinEntry("nufft_coil_maps(y, traj, shape, radius=12, units=\"cycles\", method=\"inati\")", family: family,
+                     summary: "Coil sensitivity maps [X, Y(, Z), CHA] from the centre of non-Cartesian k-space itself: samples with |k| < radius gridded with a smooth taper (no streaks), then Inati or Walsh maps.",
+                     example: "maps = nufft_coil_maps(y, t, [128, 128])") { a in
+            let shape = try imageShape(a, "shape")
+            let t = try trajectory(a, "traj", shape: shape)
+            let y = try complexInput(try a.array("y"))
+            let radius = try a.double("radius")
+            guard radius > 0, radius.isFinite else { throw a.error("radius= must be positive (cycles per FOV), got \(radius)", kind: .argument) }
+            return .array(try mapsFromCentre(y, trajectory: t, shape: shape, radius: radius, method: try a.string("method"), a))
+        },
+        BuiltinEntry("cg_sense(y, traj, shape, maps=none, iterations=20, tol=1e-6, lambda=0.0, density=none, units=\"cycles\", verbose=none)", family: family,
+                     summary: "Iterative SENSE reconstruction of non-Cartesian multi-coil samples [M…, CHA] by conjugate gradients on (EᴴE + λI) x = Eᴴy, E = NUFFT ∘ coil maps: a record {image, residuals, iterations}.",
+                     description: """
+                     maps [X, Y(, Z), CHA] default to nufft_coil_maps(y, traj, shape). Iterations stop after iterations= or when the residual relative to ‖Eᴴy‖ falls below tol=; every residual is kept in .residuals. lambda= adds Tikhonov regularisation (in the units of EᴴE). density= (weights, "pipe" or "voronoi") weights the data term, solving EᴴWE x = EᴴWy, which converges in fewer iterations at the cost of some noise. \
+                     Progress (iteration and residual) is printed on a terminal, or always with verbose=true; Ctrl-C stops between iterations.
+                     """,
+                     example: "r = cg_sense(y, t, [128, 128], iterations=15)\nsnapshot(abs(r.image), \"sense.png\")\nplot(r.residuals, \"residuals.png\", logy=true)") { a in
+            let shape = try imageShape(a, "shape")
+            let t = try trajectory(a, "traj", shape: shape)
+            let y = try complexInput(try a.array("y"))
+            let iterations = try a.int("iterations"), tol = try a.double("tol"), lambda = try a.double("lambda")
+            guard (1...10_000).contains(iterations) else { throw a.error("iterations= must be 1…10000, got \(iterations)", kind: .argument) }
+            guard tol >= 0, tol.isFinite, lambda >= 0, lambda.isFinite else {
+                throw a.error("tol= and lambda= must be finite and ≥ 0 (got \(tol), \(lambda))", kind: .argument)
+            }
+            let maps = try a.optionalArray("maps") ?? mapsFromCentre(y, trajectory: t, shape: shape, radius: 12, method: "inati", a)
+            var options = CGSENSEOptions(iterations: iterations, tolerance: tol, lambda: lambda)
+            var weights: NDArray? = nil
+            if !a.isNone("density") {
+                weights = try density(a["density"], a, "density", trajectory: t, shape: shape)
+                options.density = true
+            }
+            let solver = try CGSENSE(trajectory: t, shape: shape, sensitivities: maps, density: weights, options: options)
+            let show = a.isNone("verbose") ? isatty(STDOUT_FILENO) != 0 : try a.bool("verbose")
+            let (image, residuals) = try solver.reconstruct(y) { k, r in
+                if show { a.interp.output(String(format: "cg_sense: iteration %d, residual %.3e\n", k, r)) }
+            }
+            return .record(Record([("image", .array(image)), ("residuals", .array(try NDArray(residuals, shape: [residuals.count]))),
+                                   ("iterations", .int(residuals.count))], path: "cg_sense"))
+        },
         BuiltinEntry("dcf(traj, shape, method=\"pipe\", iterations=20, units=\"cycles\")", family: family,
-                     summary: "Density compensation weights for a trajectory: \"pipe\" (Pipe–Menon iteration, any trajectory) or \"ramp\" (|k|, 2-D radial); shaped like the samples.",
-                     description: "Weights are in absolute units — the k-space area in (cycles/FOV)^D each sample stands for — so nufft_adjoint(y * w, traj, shape) is a correctly scaled gridding reconstruction and methods compare directly.",
+                     summary: "Density compensation weights for a trajectory: \"pipe\" (Pipe–Menon iteration, any trajectory), \"voronoi\" (cell areas, 2-D) or \"ramp\" (|k|, 2-D radial); shaped like the samples.",
+                     description: "Voronoi gives each sample the area of the k-space cell closer to it than to any other (cells at the edge clipped to the disc or square the samples cover; repeated points, like the centre of radial spokes, share their cell). Weights are in absolute units — the k-space area in (cycles/FOV)^D each sample stands for — so nufft_adjoint(y * w, traj, shape) is a correctly scaled gridding reconstruction and methods compare directly.",
                      example: "w = dcf(t, [128, 128])\nimg = nufft_adjoint(y * w, t, [128, 128])") { a in
             let shape = try imageShape(a, "shape")
             let t = try trajectory(a, "traj", shape: shape)
