@@ -59,6 +59,14 @@ public enum MRSCommand {
                 return ExitCode.usage.rawValue
             }
             let runner = BatchRunner(session: Session(color: false))
+            // `mrs -e 'help randn'` answers like the shell does (help is a shell command, not code).
+            let registry = runner.session.interp.registry
+            switch REPLCommand.parse(args[1], isVariable: { _ in false }) {
+            case .help(nil)?: print(Help.overview(registry)); return 0
+            case .help(let name?)?: print(Help.entry(name, registry) ?? Help.search(name, registry)); return 0
+            case .search(let word)?: print(Help.search(word, registry)); return 0
+            default: break
+            }
             runner.setArguments(Array(args.dropFirst(2)))
             return runner.runText(args[1], name: "<-e>", printFinal: true).rawValue
         case "report":

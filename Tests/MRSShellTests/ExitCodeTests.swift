@@ -55,6 +55,11 @@ final class ExitCodeTests: XCTestCase {
         XCTAssertEqual(err.status, 65)
         XCTAssertTrue(err.stderr.contains("<-e>:1:"), err.stderr)
         XCTAssertEqual(try TestSupport.mrs(["--version"]).stdout.hasPrefix("mrs "), true)
+        // Help is a shell command; -e answers it as the shell does.
+        let help = try TestSupport.mrs(["-e", "help randn"])
+        XCTAssertEqual(help.status, 0, help.stderr)
+        XCTAssertTrue(help.stdout.hasPrefix("randn("), help.stdout)
+        XCTAssertTrue(try TestSupport.mrs(["-e", "?grappa"]).stdout.contains("grappa(data"))
     }
 
     func testStdinScript() throws {
