@@ -49,6 +49,8 @@ let package = Package(
                 swiftSettings: optimizedEvenInDebug),
         .target(name: "Graphics", dependencies: ["CPNG", "NDArray", "AtomicFiles"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
+        .target(name: "Tractography", dependencies: ["NDArray", "ArrayFormats"], exclude: ["README.md"],
+                swiftSettings: optimizedEvenInDebug),
         .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
 
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "ReconTests", dependencies: ["Recon", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "ParallelImagingTests", dependencies: ["ParallelImaging", "NDArray", "Fourier", "ArrayFormats", "PeerTestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "TractographyTests", dependencies: ["Tractography", "ArrayFormats", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),
         .testTarget(name: "MRSBuiltinsTests", dependencies: ["MRSBuiltins", "MRSLanguage", "NDArray"]),
