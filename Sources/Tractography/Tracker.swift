@@ -102,6 +102,8 @@ public final class Tracker: @unchecked Sendable {
     /// The voxel containing p (nearest centre), or nil outside the volume.
     @inline(__always) func voxelIndex(_ p: SIMD3<Double>) -> Int? {
         let d = fit.dims
+        // Checked in floating point first: a far or non-finite point must not reach Int().
+        guard p.x >= -0.5, p.y >= -0.5, p.z >= -0.5, p.x < Double(d[0]) - 0.5, p.y < Double(d[1]) - 0.5, p.z < Double(d[2]) - 0.5 else { return nil }
         let x = Int((p.x + 0.5).rounded(.down)), y = Int((p.y + 0.5).rounded(.down)), z = Int((p.z + 0.5).rounded(.down))
         guard p.x >= -0.5, p.y >= -0.5, p.z >= -0.5, x < d[0], y < d[1], z < d[2], x >= 0, y >= 0, z >= 0 else { return nil }
         return x + d[0] * (y + d[1] * z)
