@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles", "NDArray"], exclude: ["README.md"]),
         .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
         // Benchmarks that call the libraries directly (bench/README.md).
-        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging", "NonCartesian"], path: "bench/mrs-bench"),
+        .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging", "NonCartesian", "ArrayFormats", "Tractography"], path: "bench/mrs-bench"),
 
         // Tests
         // Helpers shared by the test targets: temporary directories, peer programs, the NumPy
