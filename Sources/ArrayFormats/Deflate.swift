@@ -126,12 +126,13 @@ final class DeflateSink: ByteSink {
     private(set) var uncompressedCount = 0
     private(set) var compressedCount = 0
 
-    init(file: OutputFile, level: Int32, operation: String) throws {
+    /// `windowBits` -15 writes raw deflate (zip members); 15 + 16 writes a gzip file (.nii.gz).
+    init(file: OutputFile, level: Int32, windowBits: Int32 = -MAX_WBITS, operation: String) throws {
         self.file = file
         output = .allocate(byteCount: 1 << 18, alignment: 16)
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        guard mrs_deflate_init2(stream, level, -MAX_WBITS) == Z_OK else {
+        guard mrs_deflate_init2(stream, level, windowBits) == Z_OK else {
             stream.deallocate()
             output.deallocate()
             throw fileError(operation, file.path, "cannot start zlib deflate at level \(level)")

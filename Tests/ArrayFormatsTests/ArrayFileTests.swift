@@ -30,7 +30,7 @@ final class ArrayFileTests: XCTestCase {
 
     func testRefusesUnknownNamesAndAmbiguousArchives() throws {
         let a = NDArray([1.0, 2.0])
-        assertError(["x.txt", "unknown extension '.txt'", "use .npy, .npz or .cfl"]) { try ArrayFile.save(a, to: self.dir + "/x.txt") }
+        assertError(["x.txt", "unknown extension '.txt'", "use .npy, .npz, .cfl, .nii, .nii.gz or .trk"]) { try ArrayFile.save(a, to: self.dir + "/x.txt") }
         assertError(["has no extension", "no BART header"]) { _ = try ArrayFile.load(self.dir + "/nothing") }
         assertError(["has no extension"]) { try ArrayFile.save(a, to: self.dir + "/plain") }
         try NPZ.write([("p", a), ("q", a)], to: dir + "/two.npz")
