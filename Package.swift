@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "MRSLanguage", dependencies: ["NDArray"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "MRSBuiltins", dependencies: [
-            "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "ParallelImaging", "NonCartesian", "Graphics", "Simulation",
+            "AtomicFiles", "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "ParallelImaging", "NonCartesian", "Tractography", "Graphics", "Simulation",
         ], exclude: ["README.md"]),
         .target(name: "LineEditor", dependencies: ["CEditLine", "AtomicFiles"], exclude: ["README.md"]),
         .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles", "NDArray"], exclude: ["README.md"]),

@@ -31,6 +31,8 @@ public enum Builtins {
         r.add(ParallelImagingBuiltins.entries)
         r.addFamily(NonCartesianBuiltins.family, summary: "NUFFT (one call or a plan), trajectories, density compensation, gridding")
         r.add(NonCartesianBuiltins.entries)
+        r.addFamily(TractographyBuiltins.family, summary: "NIfTI volumes, gradient tables, tensor fits, seeds, tracking, TrackVis files")
+        r.add(TractographyBuiltins.entries)
         r.addFamily(SimulationBuiltins.family, summary: "phantoms, coil sensitivities and simulated acquisitions")
         r.add(SimulationBuiltins.entries)
         r.add(AcquisitionSimulationBuiltins.entries)

@@ -26,14 +26,31 @@ enum CoreBuiltins {
         }
     }
 
+    /// The most items map, filter, sorted and friends turn into a list.
+    static let maximumItems = 1 << 28
+
     static func items(_ v: Value, _ a: Args, _ name: String) throws -> [Value] {
         switch v {
         case .list(let l): return l
-        case .range(let r): return (0..<r.count).map { .int(r.element($0)) }
+        case .range(let r):
+            // A list of values costs tens of bytes each: refuse what could never fit.
+            guard r.count <= maximumItems else {
+                throw a.error("\(name) has \(r.count) items, more than the \(maximumItems) a list can hold here", kind: .value)
+            }
+            return (0..<r.count).map { .int(r.element($0)) }
         case .string(let s): return s.map { .string(String($0)) }
         case .array(let x) where x.rank >= 1:
             return try (0..<x.shape[0]).map { Convert.fromArray(try x.get([.int($0)])) }
-        default: throw a.bad(name, expected: "a list, range, string or array")
+        case .handle(let h):
+            // Anything a for loop can walk: selections, datasets, streamlines.
+            guard let it = try h.makeIterator() else { throw a.bad(name, expected: "a list, range, string, array or something iterable") }
+            var out: [Value] = []
+            while let v = try it.next() {
+                guard out.count < maximumItems else { throw a.error("\(name) has more than \(maximumItems) items", kind: .value) }
+                out.append(v)
+            }
+            return out
+        default: throw a.bad(name, expected: "a list, range, string, array or something iterable")
         }
     }
 

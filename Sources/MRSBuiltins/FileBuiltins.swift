@@ -1,16 +1,18 @@
 import ArrayFormats
+import AtomicFiles
 import Foundation
 import MRSLanguage
 import NDArray
 
-/// Arrays in files: NumPy .npy/.npz and BART .cfl/.hdr, chosen by extension.
+/// Arrays in files, chosen by extension from ArrayFormats' table: NumPy .npy/.npz, BART
+/// .cfl/.hdr, NIfTI .nii/.nii.gz; TrackVis .trk streamlines.
 enum FileBuiltins {
     static let family = "files"
 
     static let entries: [BuiltinEntry] = [
         BuiltinEntry("load(path, name=none)", family: family,
-                     summary: "Load an array from .npy, .npz or .cfl/.hdr (BART); an .npz with several arrays gives a record of them.",
-                     description: "NumPy files keep the shape NumPy shows (a C-order (a, b) file loads as [a, b]); BART files are complex64 with trailing singleton dimensions dropped. Give name= to pick one array of an .npz.",
+                     summary: "Load an array from .npy, .npz, .cfl/.hdr (BART) or .nii/.nii.gz (NIfTI); an .npz with several arrays gives a record of them.",
+                     description: "NumPy files keep the shape NumPy shows (a C-order (a, b) file loads as [a, b]); BART files are complex64 with trailing singleton dimensions dropped; NIfTI gives the voxel array with scl_slope/scl_inter applied (nifti(path) also gives its affine). Give name= to pick one array of an .npz. Streamlines (.trk) are read with trk(path).",
                      example: "k = load(\"kspace.cfl\")\nparts = load(\"results.npz\"); parts.img") { a in
             let path = try a.string("path")
             if let name = try a.optionalString("name") {
@@ -27,11 +29,35 @@ enum FileBuiltins {
             }
             return .array(try ArrayFile.load(path))
         },
-        BuiltinEntry("save(x, path)", family: family,
-                     summary: "Save an array to .npy, .cfl/.hdr (BART, as complex64) or .npz (a record saves one member per field). Returns the path.",
-                     description: "Written .npy files load in NumPy with the same shape and values mrs shows; .cfl files open in BART.",
-                     example: "save(img, \"img.npy\")\nsave({img: img, csm: csm}, \"recon.npz\")") { a in
+        BuiltinEntry("save(x, path, affine=none)", family: family,
+                     summary: "Save an array to .npy, .cfl/.hdr (BART, as complex64), .npz (a record saves one member per field) or .nii/.nii.gz (NIfTI, with affine=), or streamlines to .trk. Returns the path.",
+                     description: "Written .npy files load in NumPy with the same shape and values mrs shows; .cfl files open in BART; NIfTI files in nibabel and FSL with the 4×4 voxel-to-world affine given (a nifti record saves with its own); .trk files in TrackVis, DIPY and nibabel with the same points in world space. The file is written beside its path and renamed into place when complete.",
+                     example: "save(img, \"img.npy\")\nsave({img: img, csm: csm}, \"recon.npz\")\nsave(fit.fa, \"fa.nii.gz\", affine=dwi.affine)") { a in
             let path = try a.string("path")
+            if case .handle(let s as StreamlinesHandle) = a["x"] {
+                guard ArrayFile.format(of: path) == .trk else {
+                    throw a.error("streamlines are saved to a .trk file, not '\(path)'", kind: .argument)
+                }
+                try TRK.write(s.streamlines, affine: s.affine, dims: s.dims, voxelSize: s.voxelSize, to: path)
+                return .string(path)
+            }
+            if ArrayFile.format(of: path) == .nifti {
+                var data: NDArray
+                var affine: [[Double]]? = nil
+                if case .record(let r) = a["x"], case .array(let d)? = r["data"] {
+                    data = d
+                    affine = try r["affine"].map { try TractographyBuiltins.affine($0, a, "x") }
+                } else {
+                    data = try a.array("x")
+                }
+                if !a.isNone("affine") { affine = try TractographyBuiltins.affine(a["affine"], a, "affine") }
+                if data.dtype == .bool { data = try data.astype(.int64) }
+                try NIfTI.write(data, affine: affine, to: path)
+                return .string(path)
+            }
+            guard a.isNone("affine") else {
+                throw a.error("affine= is for NIfTI files (.nii, .nii.gz), not '\(path)'", kind: .argument)
+            }
             if case .record(let r) = a["x"] {
                 guard ArrayFile.format(of: path) == .npz else {
                     throw a.error("a record can only be saved to an .npz file (one array per field)", kind: .argument)
@@ -43,6 +69,17 @@ enum FileBuiltins {
                 return .string(path)
             }
             try ArrayFile.save(try a.array("x"), to: path)
+            return .string(path)
+        },
+        BuiltinEntry("write_text(path, text)", family: family,
+                     summary: "Write a string to a text file (replacing it only when complete); returns the path.",
+                     example: "write_text(\"dwi.bval\", join(map(b -> str(b), bvals), \" \") + \"\\n\")") { a in
+            let path = try a.string("path")
+            do {
+                try ReplacementFile.write(try a.string("text"), to: path)
+            } catch let e as ReplacementError {
+                throw a.error("cannot write '\(path)': \(e.problem)", kind: .io)
+            }
             return .string(path)
         },
         BuiltinEntry("exists(path)", family: family, summary: "True if a file or directory exists at path.",

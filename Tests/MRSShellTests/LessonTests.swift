@@ -19,7 +19,13 @@ final class LessonTests: XCTestCase {
             .filter { $0.hasSuffix(".mrs") }.sorted()
         XCTAssertFalse(scripts.isEmpty, "datasets/*.mrs not found")
         for s in scripts {
-            let out = datasets.appendingPathComponent(s.replacingOccurrences(of: ".mrs", with: ".h5")).path
+            // The script's "Usage: … [OUTPUT.ext]" line names the kind of file it writes.
+            let text = (try? String(contentsOf: packageRoot.appendingPathComponent("datasets/\(s)"), encoding: .utf8)) ?? ""
+            var ext = ".h5"
+            if let r = text.range(of: #"\[OUTPUT(\.[a-z.]+)\]"#, options: .regularExpression) {
+                ext = String(text[r].dropFirst("[OUTPUT".count).dropLast())
+            }
+            let out = datasets.appendingPathComponent(s.replacingOccurrences(of: ".mrs", with: ext)).path
             let r = try TestSupport.mrs([packageRoot.appendingPathComponent("datasets/\(s)").path, out])
             XCTAssertEqual(r.status, 0, "\(s): \(r.stderr)")
         }
