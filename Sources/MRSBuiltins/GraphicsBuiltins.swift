@@ -39,8 +39,36 @@ enum GraphicsBuiltins {
         }
     }
 
+    /// Streamlines seen along one axis, in the voxel grid of the volume they were tracked in.
+    static func streamlinePicture(_ s: StreamlinesHandle, _ a: Args) throws -> Raster {
+        let drop: Int
+        switch try a.string("view").lowercased() {
+        case "axial": drop = 2
+        case "coronal": drop = 1
+        case "sagittal": drop = 0
+        case let v: throw a.error("view= must be \"axial\", \"coronal\" or \"sagittal\", got \"\(v)\"", kind: .argument)
+        }
+        // World mm → voxel coordinates: the inverse of the volume's affine.
+        var m: [Double] = []
+        for c in 0..<4 { for r in 0..<4 { m.append(s.affine[r][c]) } }
+        let inverse = try NDArray.inverse(try NDArray(m, shape: [4, 4])).contiguous().toArray(Double.self)
+        func inv(_ r: Int, _ c: Int) -> Double { inverse[r + 4 * c] }
+        var lines: [NDArray] = []
+        lines.reserveCapacity(s.streamlines.count)
+        for i in 0..<s.streamlines.count {
+            var v: [Float] = []
+            for p in s.streamlines[i] {
+                let w = [Double(p.x), Double(p.y), Double(p.z), 1]
+                for r in 0..<3 { v.append(Float((0..<4).reduce(0.0) { $0 + inv(r, $1) * w[$1] })) }
+            }
+            lines.append(try NDArray(v, shape: [3, v.count / 3]))
+        }
+        return try DirectionView.streamlines(lines, background: try a.optionalArray("background"), size: s.dims, drop: drop,
+                                             zoom: max(1, try a.int("zoom")))
+    }
+
     static let entries: [BuiltinEntry] = [
-        BuiltinEntry("snapshot(x, path, mode=\"magnitude\", scale=\"auto\", window=none, percentile=99.5, colormap=none, transpose=false, flipx=false, flipy=false, zoom=1, columns=none, gap=0, labels=none, captions=none, legend=false, title=none, verbose=false)",
+        BuiltinEntry("snapshot(x, path, mode=\"magnitude\", scale=\"auto\", window=none, percentile=99.5, colormap=none, transpose=false, flipx=false, flipy=false, zoom=1, columns=none, gap=0, labels=none, captions=none, legend=false, title=none, verbose=false, background=none, view=\"axial\")",
                      family: family,
                      summary: "Write an array as an 8-bit PNG (magnitude by default) and return the path; extra dimensions are tiled as a montage.",
                      description: """
@@ -48,15 +76,27 @@ enum GraphicsBuiltins {
                      mode: magnitude, phase, real, imag, or complex (hue = phase, brightness = magnitude). \
                      scale: "auto" (0 to the 99.5th percentile of |x|; symmetric for real/imag; −π…π for phase), "minmax", "percentile" (with percentile=), or [floor, ceiling]; window=[level, width] sets a radiology window. \
                      colormap: gray, lumen (perceptual), diverging, cyclic. Dimensions beyond the first two (slices, coils, repetitions) become tiles, left to right then down; labels=true numbers them, labels="slc" names them ("slc 3"), captions=[…] gives one caption per tile. \
-                     legend=true adds a colour bar (a phase wheel in phase/complex modes). verbose=true prints what was written and the window used.
+                     legend=true adds a colour bar (a phase wheel in phase/complex modes). verbose=true prints what was written and the window used. \
+                     mode="rgb" draws an [X, Y, 3] array as colours (colour FA: red x, green y, blue z). Streamlines (from track or trk) are drawn projected onto a plane — view="axial" (seen along z), "coronal" (y) or "sagittal" (x) — over background= (a 2-D slice of the tracked volume, e.g. fit.fa[:, :, 5]), each segment coloured by its direction.
                      """,
                      example: "snapshot(img, \"slice0.png\")\nsnapshot(coil_imgs, \"coils.png\", labels=\"coil\", zoom=2)\nsnapshot(img, \"phase.png\", mode=\"complex\", legend=true)") { a in
-            let x = try a.array("x")
             let path = try a.string("path")
+            if case .handle(let s as StreamlinesHandle) = a["x"] {
+                let raster = try streamlinePicture(s, a)
+                try raster.write(to: path, operation: "snapshot")
+                noteWritten(path, a)
+                return .string(path)
+            }
+            let x = try a.array("x")
+            if try a.string("mode").lowercased() == "rgb" {
+                try DirectionView.colorImage(x, zoom: try a.int("zoom")).write(to: path, operation: "snapshot")
+                noteWritten(path, a)
+                return .string(path)
+            }
             var o = SnapshotOptions()
             let modeName = try a.string("mode")
             guard let mode = SnapshotMode(name: modeName) else {
-                throw a.error("unknown mode '\(modeName)' (use magnitude, phase, real, imag or complex)", kind: .argument)
+                throw a.error("unknown mode '\(modeName)' (use magnitude, phase, real, imag, complex or rgb)", kind: .argument)
             }
             o.mode = mode
             o.autoPercentile = try a.double("percentile")

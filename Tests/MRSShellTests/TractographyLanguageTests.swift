@@ -78,7 +78,13 @@ final class TractographyLanguageTests: XCTestCase {
         save(tr, "\(out.path)/t.trk")
         save(tr[0], "\(out.path)/first.npy")
         save(fit.fa, "\(out.path)/fa.npy")
+        snapshot(tr, "\(out.path)/tracts.png", background=fit.fa[:, :, 5], zoom=4)
+        snapshot(fit.rgb[:, :, 5, :], "\(out.path)/rgb.png", mode="rgb")
         """)
+        for picture in ["tracts.png", "rgb.png"] {
+            let data = try Data(contentsOf: out.appendingPathComponent(picture))
+            XCTAssertEqual(data.prefix(4), Data([0x89, 0x50, 0x4E, 0x47]), picture)
+        }
         let py = try runPython("""
         import sys, json, numpy as np, nibabel as nib
         d = sys.argv[1]
