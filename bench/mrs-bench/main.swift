@@ -10,7 +10,7 @@ import ParallelImaging
 //     mrs-bench fft 256 256 32 [runs]
 //     mrs-bench grappa DATA RO,E1,E2,CHA REF RO,E1,E2,CHA R1,R2 KERNEL OUT [runs]
 //     mrs-bench nufft DIR TOL RUNS NX NY [NZ]      (bench/nufft/run.py prepares DIR)
-//     mrs-bench tracking DIR RUNS                  (bench/tracking/run.py prepares DIR)
+//     mrs-bench tracking DIR RUNS [SEED]           (bench/tracking/run.py prepares DIR)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t = DispatchTime.now().uptimeNanoseconds
