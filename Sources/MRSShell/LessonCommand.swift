@@ -31,7 +31,11 @@ public enum LessonCommand {
         var out = "Lessons (mrs lesson N walks one step by step; mrs run lessons/FILE runs it in batch):\n"
         for l in lessons {
             var mark = ""
-            if let s = progress.state(l.key), s.cell > 0 { mark = "  (continue at cell \(s.cell + 1))" }
+            if let s = progress.state(l.key), s.cell > 0 {
+                // Past the last cell the lesson is finished (and starts again from the top).
+                let cells = (try? String(contentsOfFile: l.path, encoding: .utf8)).map { Notebook(text: $0, name: l.key).cells.count } ?? 0
+                mark = cells > 0 && s.cell >= cells ? "  (finished)" : "  (continue at cell \(s.cell + 1))"
+            }
             out += String(format: "  %2d  %@%@\n", l.number, l.title, mark)
         }
         return out

@@ -244,7 +244,8 @@ public final class LessonMode {
                 continue
             }
             guard let expectedValue = want[name] else { continue }
-            if let problem = Compare.difference(got, expectedValue) {
+            // Say what is wrong without the answer; :show gives the solution when asked.
+            if let problem = Compare.difference(got, expectedValue, reveal: false) {
                 say(red("✗") + " `\(name)`: \(problem).")
                 ok = false
             }
