@@ -219,8 +219,9 @@ func multiply4(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
     (0..<4).map { i in (0..<4).map { j in (0..<4).reduce(0) { $0 + a[i][$1] * b[$1][j] } } }
 }
 
-/// Inverse of a 4×4 matrix by Gauss–Jordan elimination with partial pivoting, or nil if singular.
-func invert4(_ m: [[Double]]) -> [[Double]]? {
+/// Inverse of a 4×4 matrix (a voxel-to-world affine) by Gauss–Jordan elimination with partial
+/// pivoting, or nil if singular. Shared by the TrackVis reader and the tracker.
+public func invert4(_ m: [[Double]]) -> [[Double]]? {
     var a = m.enumerated().map { i, row in row + (0..<4).map { $0 == i ? 1.0 : 0.0 } }
     for c in 0..<4 {
         guard let p = (c..<4).max(by: { abs(a[$0][c]) < abs(a[$1][c]) }), abs(a[p][c]) > 1e-300 else { return nil }

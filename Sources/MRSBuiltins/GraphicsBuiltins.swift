@@ -1,3 +1,4 @@
+import ArrayFormats
 import Foundation
 import Graphics
 import MRSLanguage
@@ -49,10 +50,8 @@ enum GraphicsBuiltins {
         case let v: throw a.error("view= must be \"axial\", \"coronal\" or \"sagittal\", got \"\(v)\"", kind: .argument)
         }
         // World mm → voxel coordinates: the inverse of the volume's affine.
-        var m: [Double] = []
-        for c in 0..<4 { for r in 0..<4 { m.append(s.affine[r][c]) } }
-        let inverse = try NDArray.inverse(try NDArray(m, shape: [4, 4])).contiguous().toArray(Double.self)
-        func inv(_ r: Int, _ c: Int) -> Double { inverse[r + 4 * c] }
+        guard let inverse = invert4(s.affine) else { throw a.error("the streamlines' affine is singular", kind: .value) }
+        func inv(_ r: Int, _ c: Int) -> Double { inverse[r][c] }
         var lines: [NDArray] = []
         lines.reserveCapacity(s.streamlines.count)
         for i in 0..<s.streamlines.count {

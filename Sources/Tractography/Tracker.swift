@@ -27,7 +27,7 @@ public final class Tracker: @unchecked Sendable {
     public init(fit: DTIFit, affine: [[Double]], options: TrackingOptions = TrackingOptions()) throws {
         self.options = try options.validated()
         self.affine = try checkedAffine(affine, operation: "track")
-        guard let inverse = invert(affine) else { throw ArrayError("track", "the affine is singular") }
+        guard let inverse = invert4(affine) else { throw ArrayError("track", "the affine is singular") }
         worldToVoxel = inverse
         self.fit = fit
         inside = try maskValues(options.mask, dims: fit.dims, operation: "track")
@@ -219,18 +219,3 @@ func fibonacciSphere(_ n: Int) -> [SIMD3<Double>] {
     }
 }
 
-/// Inverse of a 4×4 matrix (Gauss–Jordan with partial pivoting), or nil if singular.
-func invert(_ m: [[Double]]) -> [[Double]]? {
-    var a = m.enumerated().map { i, row in row + (0..<4).map { $0 == i ? 1.0 : 0.0 } }
-    for c in 0..<4 {
-        guard let p = (c..<4).max(by: { abs(a[$0][c]) < abs(a[$1][c]) }), abs(a[p][c]) > 1e-300 else { return nil }
-        a.swapAt(c, p)
-        let d = a[c][c]
-        a[c] = a[c].map { $0 / d }
-        for r in 0..<4 where r != c {
-            let f = a[r][c]
-            if f != 0 { a[r] = zip(a[r], a[c]).map { $0 - f * $1 } }
-        }
-    }
-    return a.map { Array($0[4...]) }
-}

@@ -8,23 +8,11 @@ import XCTest
 /// radial and spiral files against the ground truth stored in them, and their errors.
 final class NonCartesianLanguageTests: XCTestCase {
     func run(_ code: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
-        let w = try LessonTests.prepareWorkdir()
-        let s = Session()
-        var out = ""
-        s.interp.output = { out += $0 }
-        s.interp.setGlobal("dir", .string(w.path))
-        if case .failure(let e) = s.run(code, name: "test") {
-            XCTFail("unexpected error: \(s.render(e))", file: file, line: line)
-        }
-        return out.split(separator: "\n").map(String.init)
+        try SessionRunner.workshop(code, file: file, line: line)
     }
 
-    func fails(_ code: String) -> String {
-        let s = Session()
-        switch s.run(code, name: "test") {
-        case .success: XCTFail("expected an error from: \(code)"); return ""
-        case .failure(let e): return s.render(e)
-        }
+    func fails(_ code: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+        SessionRunner.error(of: code, file: file, line: line)
     }
 
     /// Gridding with Pipe–Menon weights of the radial and spiral files comes close to the stored

@@ -7,25 +7,12 @@ import XCTest
 /// GRAPPA and reconstruct through the language on the workshop's R = 2 files (separate and
 /// embedded calibration) against the ground truth stored in them, and its errors.
 final class ParallelImagingLanguageTests: XCTestCase {
-    /// Runs code in a fresh session in the workshop directory; returns the printed lines.
     func run(_ code: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
-        let w = try LessonTests.prepareWorkdir()
-        let s = Session()
-        var out = ""
-        s.interp.output = { out += $0 }
-        s.interp.setGlobal("dir", .string(w.path))
-        if case .failure(let e) = s.run(code, name: "test") {
-            XCTFail("unexpected error: \(s.render(e))", file: file, line: line)
-        }
-        return out.split(separator: "\n").map(String.init)
+        try SessionRunner.workshop(code, file: file, line: line)
     }
 
-    func fails(_ code: String) -> String {
-        let s = Session()
-        switch s.run(code, name: "test") {
-        case .success: XCTFail("expected an error from: \(code)"); return ""
-        case .failure(let e): return s.render(e)
-        }
+    func fails(_ code: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+        SessionRunner.error(of: code, file: file, line: line)
     }
 
     /// Coil images from GRAPPA match the stored noise-free coil images to the noise level: the

@@ -24,7 +24,7 @@ final class TrackerTests: XCTestCase {
         let s = try seeds(p)
         let lines = try Tracker(fit: fit, affine: Phantom.affine).track(seeds: s)
         XCTAssertEqual(lines.count, s.shape[1])
-        guard let inverse = invert(Phantom.affine) else { return XCTFail("singular") }
+        guard let inverse = invert4(Phantom.affine) else { return XCTFail("singular") }
         var worst = 0.0, total = 0.0
         for i in 0..<lines.count {
             total += lines.length(i)
