@@ -181,9 +181,23 @@ public final class Interpreter {
     /// A built-in or constant under `name`.
     func builtinValue(_ name: String) -> Value? { registry.value(name) }
 
+    /// Names from Python, MATLAB and Julia that students type, and the mrs word for them.
+    static let otherLanguageNames: [String: String] = [
+        "True": "mrs writes 'true'", "False": "mrs writes 'false'", "None": "mrs writes 'none'",
+        "nil": "mrs writes 'none'", "null": "mrs writes 'none'", "nothing": "mrs writes 'none'",
+        "imshow": "pictures are written with snapshot(x, \"file.png\")", "plt": "plots are written with plot(y, \"file.png\") and snapshot",
+        "np": "NumPy's functions are built in under their own names (zeros, fft, …): no 'np.' prefix",
+        "numpy": "NumPy's functions are built in under their own names (zeros, fft, …)",
+        "disp": "mrs writes print(x)", "println": "mrs writes print(x)", "fprintf": "mrs writes print(format(…))",
+        "numel": "mrs writes size(x)", "length": "mrs writes len(x)",
+    ]
+
     func undefinedName(_ name: String, at loc: SourceLocation, isLocal: Bool) -> MRSError {
         if isLocal {
             return MRSError(.name, "local variable '\(name)' is used before it is assigned (to change a global inside a function, declare it with 'global \(name)')", at: loc)
+        }
+        if let hint = Interpreter.otherLanguageNames[name] {
+            return MRSError(.name, "undefined variable '\(name)': \(hint)", at: loc)
         }
         let candidates = globalNames + registry.allNames
         return MRSError(.name, "undefined variable '\(name)'\(Indexing.suggestion(name, candidates))", at: loc)

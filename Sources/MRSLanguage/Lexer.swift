@@ -46,6 +46,14 @@ struct Lexer {
 
     private static let symbols3 = ["..."]
     private static let symbols2 = ["|>", "->", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/="]
+    /// Operators of Python, MATLAB, Julia and C that mrs spells otherwise (longest first): the
+    /// token they stand for and what to write.
+    private static let otherOperators: [(String, TokenKind, String)] = [
+        ("&&", .keyword(.and), "write 'and'"), ("||", .keyword(.or), "write 'or'"), ("**", .symbol("^"), "powers are written 'x ^ 2'"),
+        ("&", .keyword(.and), "write 'and' (elementwise on arrays); test ISMRMRD flags with has_flag(a, ACQ_…)"),
+        ("|", .keyword(.or), "write 'or' (elementwise on arrays); combine ISMRMRD flags with flag_bits(…)"),
+        ("!", .keyword(.not), "write 'not'"), ("~", .keyword(.not), "write 'not'"),
+    ]
     private static let symbols1: Set<UInt8> = Set("+-*/%^@<>=()[]{},:.?".utf8)
 
     private func peek(_ k: Int = 0) -> UInt8 { i + k < b.count ? b[i + k] : 0 }
@@ -116,6 +124,14 @@ struct Lexer {
         for s in Lexer.symbols3 + Lexer.symbols2 where matches(s) {
             i += s.utf8.count
             add(.symbol(s), start)
+            return
+        }
+        // Operators of other languages: say what mrs writes, and read them as that, so the rest
+        // of the line parses without follow-on errors.
+        for (other, meaning, hint) in Lexer.otherOperators where matches(other) {
+            error("'\(other)' is not an mrs operator: \(hint)", at: i, length: other.utf8.count)
+            i += other.utf8.count
+            add(meaning, start)
             return
         }
         if Lexer.symbols1.contains(b[i]) {

@@ -241,6 +241,10 @@ struct Parser {
         defer { leave() }
         let start = current
         let l = loc(start)
+        // Python's block opener: `for a in xs:` leaves a ':' where a statement starts.
+        if isSymbol(":") {
+            throw failure("a block in mrs needs no ':' — write its statements on the next lines and close it with 'end'")
+        }
         if case .keyword(let k) = start.kind {
             switch k {
             case .if: return try parseIf()
@@ -319,8 +323,23 @@ struct Parser {
         if isSymbol("=") {
             throw failure("'=' is assignment and cannot appear here; use '==' to compare")
         }
+        // Words other languages start statements with: say the mrs form.
+        if pos > 0, case .identifier(let word) = tokens[pos - 1].kind, let hint = Parser.otherLanguages[word] {
+            throw failure("'\(word)' is not mrs: \(hint)")
+        }
         throw failure("expected end of statement, found \(describe(current))")
     }
+
+    /// Statement words of Python, MATLAB and Julia that are names in mrs, and what mrs writes.
+    static let otherLanguages: [String: String] = [
+        "def": "functions are written 'fn name(a, b) … end' (or 'x -> x + 1' for a short one)",
+        "function": "functions are written 'fn name(a, b) … end' (or 'x -> x + 1' for a short one)",
+        "elseif": "write 'elif'",
+        "elsif": "write 'elif'",
+        "foreach": "loops are written 'for x in xs … end'",
+        "import": "there is nothing to import: every built-in is always there ('help' lists them)",
+        "from": "there is nothing to import: every built-in is always there ('help' lists them)",
+    ]
 
     private func checkAssignable(_ e: Expr) throws {
         switch e.kind {
