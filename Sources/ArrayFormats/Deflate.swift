@@ -6,9 +6,10 @@ import NDArray
 /// member declaring more is lying, and we refuse it before allocating for it.
 let maximumDeflateRatio = 1032
 
-/// Reads a raw-deflate zip member, inflating into the caller's buffers and checking its
-/// length and CRC-32 at the end.
-final class InflateSource: ByteSource {
+/// A zlib inflate stream over a byte range of a file: raw deflate (zip members) or gzip (.nii.gz),
+/// chosen by the window bits. Shared by `InflateSource` and `GzipSource`, which add their own
+/// checks of lengths and checksums.
+final class ZlibInflater {
     let label: String
     private let file: InputFile
     private var position: Int
@@ -17,24 +18,21 @@ final class InflateSource: ByteSource {
     /// Compressed bytes read from the file; zlib keeps pointing into it between calls, so it is
     /// allocated by hand rather than being an Array.
     private let input: UnsafeMutableRawBufferPointer
-    private(set) var remaining: Int
-    private var ended = false
-    private var crc: UInt32 = 0
-    private let expectedCRC: UInt32
+    /// Names the data in messages ("deflate", "gzip").
+    private let kind: String
+    /// True once zlib reported the end of the compressed stream.
+    private(set) var ended = false
 
-    init(file: InputFile, start: Int, compressedCount: Int, uncompressedCount: Int, crc: UInt32,
-         label: String, operation: String) throws {
+    init(file: InputFile, start: Int, end: Int, windowBits: Int32, kind: String, label: String, operation: String) throws {
         self.file = file
         self.position = start
-        self.end = start + compressedCount
-        self.remaining = uncompressedCount
-        self.expectedCRC = crc
+        self.end = end
+        self.kind = kind
         self.label = label
-        input = .allocate(byteCount: Swift.min(Swift.max(compressedCount, 1), 1 << 18), alignment: 16)
+        input = .allocate(byteCount: Swift.min(Swift.max(end - start, 1), 1 << 18), alignment: 16)
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        // Negative window bits: raw deflate, the form zip stores (no zlib header or trailer).
-        guard mrs_inflate_init2(stream, -MAX_WBITS) == Z_OK else {
+        guard mrs_inflate_init2(stream, windowBits) == Z_OK else {
             stream.deallocate()
             input.deallocate()
             throw fileError(operation, label, "cannot start zlib inflate")
@@ -47,30 +45,13 @@ final class InflateSource: ByteSource {
         input.deallocate()
     }
 
-    func readExactly(_ buffer: UnsafeMutableRawBufferPointer, operation: String) throws {
-        guard buffer.count <= remaining else {
-            throw fileError(operation, label, "truncated: \(buffer.count) more bytes needed, only \(remaining) declared")
-        }
-        guard let base = buffer.baseAddress else { return }
-        var filled = 0
-        while filled < buffer.count {
-            let want = Swift.min(buffer.count - filled, 1 << 30)
-            let produced = try inflate(into: base + filled, count: want, operation: operation)
-            if produced == 0 && ended {
-                throw fileError(operation, label, "truncated: the compressed data ends \(remaining) bytes before the declared size")
-            }
-            filled += produced
-            remaining -= produced
-        }
-        crc = crc32Update(crc, UnsafeRawBufferPointer(buffer))
-    }
-
     /// Inflates up to `count` bytes; returns how many came out (0 only at the end of the stream).
-    private func inflate(into out: UnsafeMutableRawPointer, count: Int, operation: String) throws -> Int {
+    func inflate(into out: UnsafeMutableRawPointer, count: Int, operation: String) throws -> Int {
         if ended { return 0 }
         stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
         stream.pointee.avail_out = uInt(count)
         while stream.pointee.avail_out > 0 && !ended {
+            try Interrupt.check()
             if stream.pointee.avail_in == 0 && position < end { try refill(operation: operation) }
             let status = CZlib.inflate(stream, Z_NO_FLUSH)
             switch status {
@@ -79,12 +60,12 @@ final class InflateSource: ByteSource {
             case Z_OK:
                 break
             case Z_BUF_ERROR where stream.pointee.avail_in == 0 && position == end:
-                throw fileError(operation, label, "truncated: the compressed data ends in the middle of the deflate stream")
+                throw fileError(operation, label, "truncated: the compressed data ends in the middle of the \(kind) stream")
             case Z_BUF_ERROR:
                 break
             case Z_DATA_ERROR:
                 let detail = stream.pointee.msg.map { String(cString: $0) } ?? "invalid data"
-                throw fileError(operation, label, "corrupt deflate data (\(detail))")
+                throw fileError(operation, label, "corrupt \(kind) data (\(detail))")
             default:
                 throw fileError(operation, label, "zlib inflate failed with code \(status)")
             }
@@ -100,13 +81,50 @@ final class InflateSource: ByteSource {
         stream.pointee.next_in = input.baseAddress?.assumingMemoryBound(to: Bytef.self)
         stream.pointee.avail_in = uInt(n)
     }
+}
+
+/// Reads a raw-deflate zip member, inflating into the caller's buffers and checking its
+/// length and CRC-32 at the end.
+final class InflateSource: ByteSource {
+    var label: String { inflater.label }
+    private let inflater: ZlibInflater
+    private(set) var remaining: Int
+    private var crc: UInt32 = 0
+    private let expectedCRC: UInt32
+
+    init(file: InputFile, start: Int, compressedCount: Int, uncompressedCount: Int, crc: UInt32,
+         label: String, operation: String) throws {
+        self.remaining = uncompressedCount
+        self.expectedCRC = crc
+        // Negative window bits: raw deflate, the form zip stores (no zlib header or trailer).
+        inflater = try ZlibInflater(file: file, start: start, end: start + compressedCount, windowBits: -MAX_WBITS,
+                                    kind: "deflate", label: label, operation: operation)
+    }
+
+    func readExactly(_ buffer: UnsafeMutableRawBufferPointer, operation: String) throws {
+        guard buffer.count <= remaining else {
+            throw fileError(operation, label, "truncated: \(buffer.count) more bytes needed, only \(remaining) declared")
+        }
+        guard let base = buffer.baseAddress else { return }
+        var filled = 0
+        while filled < buffer.count {
+            let want = Swift.min(buffer.count - filled, 1 << 30)
+            let produced = try inflater.inflate(into: base + filled, count: want, operation: operation)
+            if produced == 0 && inflater.ended {
+                throw fileError(operation, label, "truncated: the compressed data ends \(remaining) bytes before the declared size")
+            }
+            filled += produced
+            remaining -= produced
+        }
+        crc = crc32Update(crc, UnsafeRawBufferPointer(buffer))
+    }
 
     /// Checks, once everything declared has been read, that the stream ends here and its CRC matches.
     func finish(operation: String) throws {
-        if !ended {
+        if !inflater.ended {
             var extra: UInt8 = 0
-            let produced = try withUnsafeMutablePointer(to: &extra) { try inflate(into: $0, count: 1, operation: operation) }
-            if produced > 0 || !ended {
+            let produced = try withUnsafeMutablePointer(to: &extra) { try inflater.inflate(into: $0, count: 1, operation: operation) }
+            if produced > 0 || !inflater.ended {
                 throw fileError(operation, label, "the compressed data is longer than the declared size")
             }
         }
