@@ -62,7 +62,7 @@ final class FileReplacementTests: XCTestCase {
 
     func testAFailedSaveLeavesTheOldFile() throws {
         let dir = try makeTemporaryDirectory(self, "replace")
-        for name in ["a.npy", "a.npz", "a.cfl", "a.png", "a.h5"] {
+        for name in ["a.npy", "a.npz", "a.cfl", "a.png", "a.h5", "a.nii.gz", "a.txt"] {
             let path = dir.appendingPathComponent(name).path
             let small: String
             let big: String
@@ -73,6 +73,12 @@ final class FileReplacementTests: XCTestCase {
             case "a.h5":
                 small = "w = ismrmrd_create(ARGS[0], {encoding: []}); ismrmrd_write_array(w, \"x\", ones([4])); ismrmrd_close(w)"
                 big = "w = ismrmrd_create(ARGS[0], {encoding: []}); ismrmrd_write_array(w, \"x\", randn([400000])); ismrmrd_close(w)"
+            case "a.nii.gz":
+                small = "save(ones([4, 4, 2]), ARGS[0], affine=eye(4))"
+                big = "save(randn([100, 100, 40]), ARGS[0], affine=eye(4))"
+            case "a.txt":
+                small = "write_text(ARGS[0], \"old\")"
+                big = "write_text(ARGS[0], join(map(i -> \"0123456789abcdef\", range(20000)), \"\"))"
             default:
                 small = "save(ones([4]), ARGS[0])"
                 big = "save(randn([400000]), ARGS[0])"
