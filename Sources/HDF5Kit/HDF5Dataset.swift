@@ -11,6 +11,11 @@ import NDArray
 /// "Rows" are the slices along the first HDF5 dimension (the last NDArray axis), which is the
 /// dimension extendible datasets grow along.
 public final class HDF5Dataset: HDF5Object {
+    /// The heap check of variable-length rows, made on the first row read (see `GlobalHeapCheck`).
+    private var heapCheck: GlobalHeapCheck??
+    /// Whether the stored type has been checked for consistency (see `StoredTypeCheck`).
+    private var storedTypeChecked = false
+
     // MARK: - Shape and type
 
     /// Current dimensions, HDF5 order (empty for a scalar dataset).
@@ -181,9 +186,16 @@ public final class HDF5Dataset: HDF5Object {
         guard let base = buffer.baseAddress, buffer.count >= needed else {
             throw invalid("the buffer of \(buffer.count) bytes is smaller than the \(needed) bytes of \(rows.count) rows")
         }
+        try checkHeapObjects(rows: rows)
         let start = [rows.lowerBound] + d.dropFirst().map { _ in 0 }
         try readSelection(start: start, count: [rows.count] + d.dropFirst(), memoryType: memoryType, into: base,
                           allocator: allocator)
+    }
+
+    /// Refuses rows whose variable-length data HDF5 could not copy safely (see `GlobalHeapCheck`).
+    func checkHeapObjects(rows: Range<Int>) throws {
+        if heapCheck == nil { heapCheck = .some(GlobalHeapCheck.make(for: self)) }
+        if let check = heapCheck ?? nil { try check.check(self, rows: rows) }
     }
 
     /// Frees the variable-length data HDF5 allocated when `readRows` filled `buffer` with `rows` rows.
@@ -242,6 +254,15 @@ public final class HDF5Dataset: HDF5Object {
     func readSelection(start: [Int], count: [Int], memoryType: HDF5Datatype, into buffer: UnsafeMutableRawPointer,
                        allocator: HDF5VariableLengthAllocator? = nil) throws {
         try HDF5Library.locked {
+            if !storedTypeChecked {
+                let type = H5Dget_type(id)
+                guard type >= 0 else { throw failure("cannot read the stored type") }
+                defer { H5Tclose(type) }
+                if let problem = StoredTypeCheck.problem(in: type) {
+                    throw invalid(.libraryError, "the file is damaged: its stored type is inconsistent: \(problem)")
+                }
+                storedTypeChecked = true
+            }
             let (fileSpace, memorySpace) = try spaces(start: start, count: count)
             var transfer = mrs_h5p_default()
             if allocator != nil {

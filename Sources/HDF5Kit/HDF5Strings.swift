@@ -46,6 +46,7 @@ extension HDF5Dataset {
         guard case .string = stored else { throw invalid(.typeMismatch, "holds \(stored), not strings") }
         let count = elementCount
         guard count < 1 << 40 else { throw invalid("holds \(count) strings, too many to read") }
+        try checkHeapObjects(rows: 0..<(dims.isEmpty ? 1 : count))
         return try HDF5Library.locked {
             let strings = try HDF5Strings.read(count: count, stored: stored) { memoryType, buffer in
                 H5Dread(id, memoryType, mrs_h5s_all(), mrs_h5s_all(), mrs_h5p_default(), buffer)
@@ -63,6 +64,7 @@ extension HDF5Dataset {
         guard d.count == 1 else { throw invalid("reading rows of strings needs a one-dimensional dataset, this one has dims \(d)") }
         try checkSelection(start: [rows.lowerBound], count: [rows.count], in: d)
         if rows.isEmpty { return [] }
+        try checkHeapObjects(rows: rows)
         return try HDF5Library.locked {
             let s = H5Dget_space(id)
             guard s >= 0 else { throw failure("cannot get the dataspace") }

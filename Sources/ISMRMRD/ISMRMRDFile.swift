@@ -207,6 +207,7 @@ public final class ISMRMRDFile {
         let memory = try HDF5Datatype(ISMRMRDLayout.headOnlyType)
         let (size, overflow) = rows.count.multipliedReportingOverflow(by: AcquisitionHeader.byteSize)
         guard !overflow else { throw problem("\(rows.count) acquisition headers are too many to hold in memory") }
+        try MemoryLimit.check(size, operation: "read \(rows.count) acquisition headers")
         var bytes = [UInt8](repeating: 0, count: size)
         // Blocks keep HDF5's conversion buffers small and let Ctrl-C stop a huge file.
         let blockRows = 65_536

@@ -35,9 +35,9 @@ public enum MemoryLimit {
         return Int(v * scale)
     }
 
-    /// Throws unless `byteCount` bytes may be allocated for one array.
+    /// Throws unless `byteCount` bytes may be allocated for one array (or one buffer of a reader).
     @inline(__always)
-    static func check(_ byteCount: Int, operation: String) throws {
+    public static func check(_ byteCount: Int, operation: String) throws {
         if byteCount > bytes {
             throw ArrayError(operation, "cannot allocate \(formatBytes(byteCount)): more than the memory limit of \(formatBytes(bytes)) (\(source))")
         }

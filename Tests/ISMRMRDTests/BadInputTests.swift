@@ -187,3 +187,52 @@ final class BadInputTests: XCTestCase {
         }
     }
 }
+
+/// The damaged files the fuzzer found (fuzz/crashes/): each crashed inside HDF5 or aborted on an
+/// allocation before mrs checked what it was about to read; now each is an error that names it.
+final class FuzzRegressionTests: XCTestCase {
+    private func read(_ name: String) -> [String] {
+        let path = packageRoot.appendingPathComponent("fuzz/crashes/" + name).path
+        var errors: [String] = []
+        guard let f = try? ISMRMRDFile(path: path) else { return ["cannot open"] }
+        do { _ = try f.header() } catch { errors.append("\(error)") }
+        do { _ = try f.headers() } catch { errors.append("\(error)") }
+        if let n = try? f.count {
+            for i in 0..<min(n, 64) {
+                do { _ = try f.acquisition(at: i) } catch { errors.append("\(error)") }
+            }
+        }
+        return errors
+    }
+
+    private func expect(_ name: String, _ fragment: String, file: StaticString = #filePath, line: UInt = #line) {
+        let errors = read(name)
+        XCTAssertTrue(errors.contains { $0.contains(fragment) && $0.contains(name) }, "\(name): \(errors)", file: file, line: line)
+    }
+
+    func testDamagedHeapObjectSizeIsRefusedBeforeHDF5CopiesIt() {
+        // The whole collection is refused: HDF5 parses every object in it when it loads it.
+        expect("ismrmrd-vlen-heap-size.h5", "row 4, 'data': the heap collection at address 5824 is damaged: its object 5 claims 281474976710912 bytes")
+    }
+
+    func testDamagedHeapCollectionIsRefused() {
+        expect("ismrmrd-heap-collection-object-size.h5", "the heap collection at address 5824 is damaged")
+    }
+
+    func testDamagedHeapIndexOfTheXMLHeaderIsRefused() {
+        expect("ismrmrd-xml-heap-index.h5", "/dataset/xml: the file is damaged: element 0: its heap object 1869181810 is missing")
+    }
+
+    func testMemberOffsetsOutsideTheRecordAreRefused() {
+        expect("ismrmrd-member-offset.h5", "'head.phase_dir' at byte 67109070 (12 bytes) lies outside its 340-byte record")
+        expect("ismrmrd-vlen-member-offset.h5", "'data' at byte 1509949800 (16 bytes) lies outside its 376-byte record")
+    }
+
+    func testAHugeRowCountIsAMemoryLimitErrorNotAnAbort() {
+        let saved = MemoryLimit.bytes
+        MemoryLimit.bytes = 1 << 30
+        defer { MemoryLimit.bytes = saved }
+        let errors = read("ismrmrd-huge-row-count.h5")
+        XCTAssertTrue(errors.contains { $0.contains("read 730144440328 acquisition headers") && $0.contains("more than the memory limit") }, "\(errors)")
+    }
+}

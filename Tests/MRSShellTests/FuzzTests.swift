@@ -2,7 +2,7 @@ import Foundation
 import PeerTestSupport
 import XCTest
 
-/// A short, fixed-seed run of the mutation fuzzer over the parser and the array and image
+/// A short, fixed-seed run of the mutation fuzzer over the parser and the array, image and ISMRMRD
 /// readers: every mutated input must give a value or an error, never a crash (fuzz/README.md).
 final class FuzzTests: XCTestCase {
     func testMutatedInputsNeverCrashTheParserOrTheReaders() throws {
@@ -17,6 +17,7 @@ final class FuzzTests: XCTestCase {
             ("npz", [root + "/fuzz/corpus/npz"]),
             ("cfl", [root + "/fuzz/corpus/cfl"]),
             ("png", [root + "/fuzz/corpus/png"]),
+            ("ismrmrd", [root + "/fuzz/corpus/ismrmrd"]),
         ]
         for (target, corpus) in runs {
             let keep = try makeTemporaryDirectory(self, "fuzz-\(target)").path
