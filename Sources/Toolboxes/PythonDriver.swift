@@ -86,13 +86,27 @@ for name, node in request["inputs"]:
     names[name] = decode(node)
 with open(os.path.join(folder, "snippet.py")) as f:
     code = textwrap.dedent(f.read())
+# In a script the snippet often starts right after the quote and continues indented under the
+# call: `python('import numpy as np` / `    y = ...')`. When the dedented text does not parse
+# for its indentation, the lines after the first are dedented on their own.
+try:
+    compiled = compile(code, SNIPPET, "exec")
+except IndentationError:
+    first, _, rest = code.partition("\n")
+    try:
+        compiled = compile(first + "\n" + textwrap.dedent(rest), SNIPPET, "exec")
+        code = first + "\n" + textwrap.dedent(rest)
+    except SyntaxError:
+        compiled = None
+except SyntaxError:
+    compiled = None
 linecache.cache[SNIPPET] = (len(code), None, code.splitlines(True), SNIPPET)
 
 scope = {"__name__": "__main__", "__builtins__": __builtins__}
 scope.update(names)
 given = {k: id(v) for k, v in scope.items()}
 try:
-    exec(compile(code, SNIPPET, "exec"), scope)
+    exec(compiled if compiled is not None else compile(code, SNIPPET, "exec"), scope)
 except BaseException as e:
     tb = e.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename != SNIPPET:
