@@ -77,4 +77,35 @@ final class ToolboxLanguageTests: XCTestCase {
         XCTAssertEqual(kill(child, 0), -1, "the Python process is gone")
         XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? ["?"], [], "no temporary files left")
     }
+
+    /// Lesson 7 runs in batch also where BART, SigPy and PyGrappa are missing, skipping those
+    /// cells with a note (LessonTests runs it with everything installed).
+    func testToolboxLessonSkipsMissingToolboxesWithANote() throws {
+        let w = try LessonTests.prepareWorkdir()
+        let dir = try makeTemporaryDirectory(self, "mrs-toolbox-hidden")
+        // The real interpreter (not a version manager's shim, which needs PATH), with an import
+        // hook that makes the toolboxes look uninstalled.
+        let python = try runPython("import sys; print(sys.executable)").trimmingCharacters(in: .whitespacesAndNewlines)
+        try """
+        import sys
+        class _Hide:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("sigpy", "pygrappa", "ismrmrdtools"):
+                    raise ModuleNotFoundError("No module named %r" % name, name=name)
+        sys.meta_path.insert(0, _Hide())
+        """.write(to: dir.appendingPathComponent("sitecustomize.py"), atomically: true, encoding: .utf8)
+        let wrapper = dir.appendingPathComponent("python-without-toolboxes")
+        try "#!/bin/sh\nPYTHONPATH='\(dir.path)' exec '\(python)' \"$@\"\n".write(to: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper.path, 0o755)
+        let lesson = packageRoot.appendingPathComponent("lessons/07_toolboxes.mrs")
+        // PATH without bart.
+        let r = try TestSupport.mrs(["run", lesson.path], cwd: w, env: ["PATH": dir.path, "MRS_PYTHON": wrapper.path, "TOOLBOX_PATH": ""])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for note in ["skipped: BART is not installed (sudo apt-get install bart)",
+                     "skipped: SigPy is not installed (python3 -m pip install sigpy)",
+                     "skipped: PyGrappa is not installed (python3 -m pip install pygrappa)",
+                     "running the NumPy code of its transform_kspace_to_image instead"] {
+            XCTAssertTrue(r.stdout.contains(note), "missing note '\(note)' in:\n\(r.stdout)")
+        }
+    }
 }
