@@ -50,6 +50,11 @@ public struct BARTRunner {
         public let printed: String
     }
 
+    /// BART's messages without the colour codes it adds for a terminal.
+    static func plain(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+    }
+
     /// The words of a command (`"fft -u -i 3"` → tool `fft`, options); a leading `bart` is dropped.
     public static func words(_ command: String) throws -> [String] {
         var words = command.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
@@ -86,9 +91,7 @@ public struct BARTRunner {
             // BART names the files it could not use (shown as the command line above shows them)
             // and colours its errors for a terminal.
             let said = [result.stderr, result.stdout].map {
-                $0.replacingOccurrences(of: scratch.path + "/", with: "")
-                    .replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                BARTRunner.plain($0).replacingOccurrences(of: scratch.path + "/", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
             }.filter { !$0.isEmpty }
             // bart.py's users give the output count; here it is outputs=, and a wrong one shows up
             // as BART's complaint about the number of arguments.
@@ -96,7 +99,7 @@ public struct BARTRunner {
                 ? "\n(mrs passed \(inputs.count) input\(inputs.count == 1 ? "" : "s") and \(outputs) output name\(outputs == 1 ? "" : "s"); give outputs= the number of arrays `\(words[0])` writes, as its usage line shows)" : ""
             throw ArrayError("bart", "`\(shown)` failed (\(result.statusText))" + (said.isEmpty ? "" : ":\n" + said.joined(separator: "\n")) + countHint)
         }
-        if let f = forward, !result.stderr.isEmpty { f(result.stderr) }
+        if let f = forward, !result.stderr.isEmpty { f(BARTRunner.plain(result.stderr)) }  // warnings
         var arrays: [NDArray] = []
         for (k, name) in outputNames.enumerated() {
             guard FileManager.default.fileExists(atPath: name + ".cfl") else {

@@ -46,6 +46,17 @@ final class BARTRunnerTests: XCTestCase {
         XCTAssertEqual(Fixtures.contents(scratch), [])
     }
 
+    func testTrajectoryAndAdjointNUFFTChain() throws {
+        let (bart, scratch) = try runner()
+        let traj = try bart.run("traj -r -x 16 -y 8", inputs: [], outputs: 1).arrays[0]
+        XCTAssertEqual(traj.shape, [3, 16, 8], "[3, samples, spokes]")
+        let samples = try bart.run("phantom -x 16 -k -t", inputs: [traj], outputs: 1).arrays[0]
+        XCTAssertEqual(samples.shape, [1, 16, 8])
+        let image = try bart.run("nufft -a", inputs: [traj, samples], outputs: 1).arrays[0]
+        XCTAssertEqual(image.shape, [16, 16], "two inputs, the image size estimated from the trajectory")
+        XCTAssertEqual(Fixtures.contents(scratch), [])
+    }
+
     func testPrintingToolsReturnTheirText() throws {
         let (bart, _) = try runner()
         XCTAssertEqual(try bart.run("bitmask 0 1", inputs: [], outputs: 0).printed.trimmingCharacters(in: .whitespacesAndNewlines), "3")
