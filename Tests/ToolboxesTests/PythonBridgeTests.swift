@@ -165,7 +165,7 @@ final class PythonBridgeTests: XCTestCase {
         // An interpreter whose NumPy cannot be imported: a package of that name that fails.
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("hide/numpy"), withIntermediateDirectories: true)
         try "raise ImportError(\"No module named 'numpy'\")\n".write(to: dir.appendingPathComponent("hide/numpy/__init__.py"), atomically: true, encoding: .utf8)
-        let python3 = try XCTUnwrap(ExecutableSearchForTests.python3)
+        let python3 = try XCTUnwrap(ExecutableSearch.find("python3"))
         let wrapper = dir.appendingPathComponent("python-without-numpy")
         try "#!/bin/sh\nPYTHONPATH='\(dir.path)/hide' exec '\(python3)' \"$@\"\n".write(to: wrapper, atomically: true, encoding: .utf8)
         chmod(wrapper.path, 0o755)
@@ -209,16 +209,5 @@ final class PythonBridgeTests: XCTestCase {
         XCTAssertEqual(kill(pid, 0), -1, "the child is stopped and reaped")
         XCTAssertEqual(errno, ESRCH)
         XCTAssertEqual(Fixtures.contents(scratch), [])
-    }
-}
-
-/// python3 on PATH, for wrapping it in a test interpreter.
-enum ExecutableSearchForTests {
-    static var python3: String? {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let p = "\(folder)/python3"
-            if access(p, X_OK) == 0 { return p }
-        }
-        return nil
     }
 }
