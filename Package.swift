@@ -55,7 +55,7 @@ let package = Package(
                 swiftSettings: optimizedEvenInDebug),
 
         // Outside tools (BART's command line, Python snippets) run on arrays through files.
-        .target(name: "Toolboxes", dependencies: ["NDArray", "ArrayFormats"], exclude: ["README.md"]),
+        .target(name: "Toolboxes", dependencies: ["NDArray", "ArrayFormats", "AtomicFiles"], exclude: ["README.md"]),
 
         // Language, built-ins, shell
         // The evaluator's hot paths touch class properties on every call; dynamic exclusivity

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import NDArray
 
@@ -62,9 +63,9 @@ public struct PythonBridge {
         var counter = 0
         var request: [String: Any] = ["inputs": try inputs.map { [$0.0, try $0.1.node(writingArraysTo: scratch, counter: &counter)] }]
         if let o = outputs { request["outputs"] = o }
-        try JSONSerialization.data(withJSONObject: request).write(to: URL(fileURLWithPath: scratch.file("inputs.json")))
-        try Data(code.utf8).write(to: URL(fileURLWithPath: scratch.file("snippet.py")))
-        try Data(PythonDriver.source.utf8).write(to: URL(fileURLWithPath: scratch.file("driver.py")))
+        try ReplacementFile.write([UInt8](try JSONSerialization.data(withJSONObject: request)), to: scratch.file("inputs.json"))
+        try ReplacementFile.write(code, to: scratch.file("snippet.py"))
+        try ReplacementFile.write(PythonDriver.source, to: scratch.file("driver.py"))
         // -B: no __pycache__ is written (into the scratch folder or the user's modules).
         var child = ChildProcess(executable: interpreter, arguments: ["-B", scratch.file("driver.py"), scratch.path])
         child.environment = ["PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"]
