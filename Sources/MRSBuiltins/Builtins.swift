@@ -36,6 +36,8 @@ public enum Builtins {
         r.addFamily(SimulationBuiltins.family, summary: "phantoms, coil sensitivities and simulated acquisitions")
         r.add(SimulationBuiltins.entries)
         r.add(AcquisitionSimulationBuiltins.entries)
+        r.addFamily(ToolboxBuiltins.family, summary: "BART's command-line tools and Python snippets (SigPy, PyGrappa, …) on mrs arrays")
+        r.add(ToolboxBuiltins.entries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
         r.addFamily(IsmrmrdBuiltins.flagFamily, summary: "ISMRMRD acquisition flags (1-based numbers: flag v is bit 1 << (v − 1))")

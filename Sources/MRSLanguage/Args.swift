@@ -17,6 +17,8 @@ public struct Args {
     private var positions: [Int]
     /// Extra positional arguments for a variadic parameter.
     public private(set) var rest: [Value] = []
+    /// Keyword arguments gathered by a `**named` parameter, in the order given.
+    public private(set) var extraKeywords: [(name: String, value: Value)] = []
 
     init(binding args: Arguments, to entry: BuiltinEntry, interp: Interpreter) throws {
         self.function = entry.name
@@ -29,8 +31,11 @@ public struct Args {
         values = params.map { _ in nil }
         positions = params.map { _ in 0 }
         var pi = 0
+        // A `**named` parameter never takes positional arguments.
+        let positionalCount = params.filter { !$0.collectsKeywords }.count
+        let collectsKeywords = params.contains { $0.collectsKeywords }
         for (k, v) in args.positional.enumerated() {
-            guard pi < params.count else {
+            guard pi < positionalCount else {
                 let fixed = params.filter { !$0.variadic }.count
                 throw MRSError(.argument, "\(entry.name)() takes at most \(fixed) positional argument\(fixed == 1 ? "" : "s") but \(args.positional.count) were given (signature: \(entry.signature))", at: args.location)
             }
@@ -44,6 +49,13 @@ public struct Args {
         }
         for (k, v) in args.keywords {
             guard let i = params.firstIndex(where: { $0.name == k && !$0.variadic }) else {
+                if collectsKeywords {
+                    if extraKeywords.contains(where: { $0.name == k }) {
+                        throw MRSError(.argument, "\(entry.name)() got two values for '\(k)'", at: args.location)
+                    }
+                    extraKeywords.append((k, v))
+                    continue
+                }
                 let names = params.filter { !$0.variadic }.map(\.name)
                 throw MRSError(.argument, "\(entry.name)() has no parameter '\(k)'\(Indexing.suggestion(k, names)) (signature: \(entry.signature))", at: args.location)
             }

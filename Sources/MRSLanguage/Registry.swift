@@ -7,6 +7,16 @@ public struct BuiltinParameter {
     public let defaultValue: Value?
     /// `values...`: takes all remaining positional arguments as a list.
     public let variadic: Bool
+    /// `**names`: takes every keyword argument no other parameter declares (`python(code, x=a)`);
+    /// also `variadic`, so it is never bound by position or by its own name.
+    public let collectsKeywords: Bool
+
+    init(name: String, defaultValue: Value?, variadic: Bool, collectsKeywords: Bool = false) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.variadic = variadic
+        self.collectsKeywords = collectsKeywords
+    }
 }
 
 /// A built-in function: everything `help`, completion and the generated reference need, plus
@@ -36,7 +46,7 @@ public struct BuiltinEntry {
         self.impl = impl
     }
 
-    /// Splits `name(a, b=2, rest...)` into the name and parameters (defaults parsed as literals).
+    /// Splits `name(a, b=2, rest..., **named)` into the name and parameters (defaults parsed as literals).
     public static func parseSignature(_ text: String) -> (String, [BuiltinParameter]) {
         guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else { return (text, []) }
         let name = String(text[..<open])
@@ -45,7 +55,9 @@ public struct BuiltinEntry {
         for piece in splitTopLevel(inner) {
             let p = piece.trimmingCharacters(in: " ")
             if p.isEmpty { continue }
-            if p.hasSuffix("...") {
+            if p.hasPrefix("**") {
+                params.append(BuiltinParameter(name: String(p.dropFirst(2)), defaultValue: nil, variadic: true, collectsKeywords: true))
+            } else if p.hasSuffix("...") {
                 params.append(BuiltinParameter(name: String(p.dropLast(3)), defaultValue: nil, variadic: true))
             } else if let eq = p.firstIndex(of: "=") {
                 let pname = String(p[..<eq]).trimmingCharacters(in: " ")

@@ -215,6 +215,28 @@ def scenario_ctrl_c_loop(binary, tmp):
 
 
 
+def scenario_ctrl_c_toolbox(binary, tmp):
+    """Ctrl-C on the terminal while a Python snippet runs: the terminal's SIGINT reaches mrs and
+    the child; the shell says "interrupted", keeps its variables and leaves no scratch folder."""
+    scratch = os.path.join(tmp, "scratch")
+    os.mkdir(scratch)
+    sh = Shell(binary, tmp, env_extra={"TMPDIR": scratch})
+    sh.prompt()
+    sh.run("keep = 7")
+    sh.child.send("python('import time\\nprint(\"sleeping\", flush=True)\\ntime.sleep(60)')\r")
+    sh.expect(r"sleeping\r\n", what="the snippet to start")
+    started = time.monotonic()
+    sh.child.sendintr()
+    sh.expect("interrupted", what="the interruption message")
+    sh.prompt()
+    elapsed = time.monotonic() - started
+    check(elapsed < 10, f"the snippet took {elapsed:.1f} s to stop")
+    check(os.listdir(scratch) == [], f"scratch folder left behind: {os.listdir(scratch)}")
+    out = sh.run("python('y = x + 1', x=keep, out='y')")
+    check("8" in out, f"a snippet after the interruption printed {out!r}")
+    sh.finish()
+
+
 def scenario_ctrl_c_prompt(binary, tmp):
     sh = Shell(binary, tmp)
     sh.prompt()
