@@ -51,6 +51,8 @@ let package = Package(
                 swiftSettings: optimizedEvenInDebug),
         .target(name: "Tractography", dependencies: ["NDArray", "ArrayFormats"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
+        // Gadgetron's model: gadgets, chains, stream configurations, the built-in gadgets.
+        .target(name: "Gadgets", dependencies: ["ISMRMRD", "Recon", "Fourier", "ParallelImaging", "NDArray"], exclude: ["README.md"]),
         .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
 
@@ -60,7 +62,7 @@ let package = Package(
         .target(name: "MRSLanguage", dependencies: ["NDArray"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "MRSBuiltins", dependencies: [
-            "AtomicFiles", "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "ParallelImaging", "NonCartesian", "Tractography", "Graphics", "Simulation",
+            "AtomicFiles", "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "ParallelImaging", "NonCartesian", "Tractography", "Graphics", "Simulation", "Gadgets",
         ], exclude: ["README.md"]),
         .target(name: "LineEditor", dependencies: ["CEditLine", "AtomicFiles"], exclude: ["README.md"]),
         .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles", "NDArray"], exclude: ["README.md"]),
@@ -88,6 +90,7 @@ let package = Package(
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "TractographyTests", dependencies: ["Tractography", "ArrayFormats", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "GadgetsTests", dependencies: ["Gadgets", "ISMRMRD", "Recon", "Fourier", "ParallelImaging", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),
         .testTarget(name: "MRSBuiltinsTests", dependencies: ["MRSBuiltins", "MRSLanguage", "NDArray"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "PeerTestSupport"]),

@@ -36,11 +36,15 @@ public enum Builtins {
         r.addFamily(SimulationBuiltins.family, summary: "phantoms, coil sensitivities and simulated acquisitions")
         r.add(SimulationBuiltins.entries)
         r.add(AcquisitionSimulationBuiltins.entries)
+        r.addFamily(GadgetBuiltins.family, summary: "Gadgetron's gadgets and chains: built-in gadgets by class name, gadgets written in mrs, XML configurations")
+        r.add(GadgetBuiltins.entries)
+        r.add(GadgetBuiltins.classEntries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
         r.addFamily(IsmrmrdBuiltins.flagFamily, summary: "ISMRMRD acquisition flags (1-based numbers: flag v is bit 1 << (v − 1))")
         r.add(IsmrmrdBuiltins.constants)
         HeaderValues.registerFormatters()
+        GadgetBuiltins.registerFormatters()
         return r
     }
 }
