@@ -16,14 +16,29 @@ final class GenericReconCartesianReferencePrepGadget: Gadget {
         _ = try p.bool("prepare_ref_always", true)
     }
 
+    /// The last prepared calibration per slice (-1: buffers holding every slice). Calibration
+    /// lines usually come once (with the first repetition); later buffers reuse them, as
+    /// Gadgetron keeps its calibration until new ref lines arrive.
+    private var lastRef: [Int: DataBuffer] = [:]
+
     func process(_ message: GadgetMessage, _ out: GadgetOutput) throws {
-        guard case .buffer(var bit) = message, var ref = bit.ref else { return try out.put(message) }
-        var data = try CartesianRecon.acquiredBlock(ref.data, operation: className)
-        if averageN && data.shape[4] > 1 { data = try data.mean(axes: [4], keepDims: true).astype(.complex64) }
-        if averageS && data.shape[5] > 1 { data = try data.mean(axes: [5], keepDims: true).astype(.complex64) }
-        ref.data = data
-        bit.ref = ref
+        guard case .buffer(var bit) = message, let data = bit.data else { return try out.put(message) }
+        let key = data.data.shape[6] > 1 ? -1 : Int((try? firstHeader(data)?.idx.slice) ?? 0)
+        if var ref = bit.ref {
+            var block = try CartesianRecon.acquiredBlock(ref.data, operation: className)
+            if averageN && block.shape[4] > 1 { block = try block.mean(axes: [4], keepDims: true).astype(.complex64) }
+            if averageS && block.shape[5] > 1 { block = try block.mean(axes: [5], keepDims: true).astype(.complex64) }
+            ref.data = block
+            bit.ref = ref
+            lastRef[key] = ref
+        } else if let previous = lastRef[key] {
+            bit.ref = previous
+        }
         try out.put(.buffer(bit))
+    }
+
+    private func firstHeader(_ b: DataBuffer) throws -> AcquisitionHeader? {
+        b.headers.headers.first { $0 != nil } ?? nil
     }
 }
 

@@ -98,13 +98,13 @@ enum GadgetBuiltins {
     /// The table run_chain results print as.
     static func table(_ r: Record) -> String? {
         guard case .list(let stats)? = r["stats"] else { return nil }
-        var lines = ["gadget                              class                                    in     out   seconds"]
+        func pad(_ x: String, _ w: Int) -> String { x.count >= w ? x + " " : x + String(repeating: " ", count: w - x.count) }
+        func lpad(_ x: String, _ w: Int) -> String { x.count >= w ? " " + x : String(repeating: " ", count: w - x.count) + x }
+        var lines = [pad("gadget", 28) + pad("class", 48) + lpad("in", 6) + lpad("out", 8) + lpad("seconds", 10)]
         for s in stats {
             guard case .record(let g) = s, case .string(let n)? = g["name"], case .string(let c)? = g["class"],
                   case .int(let i)? = g["in"], case .int(let o)? = g["out"], case .float(let t)? = g["seconds"] else { continue }
-            func pad(_ x: String, _ w: Int) -> String { x.count >= w ? x + " " : x + String(repeating: " ", count: w - x.count) }
-            func lpad(_ x: String, _ w: Int) -> String { x.count >= w ? " " + x : String(repeating: " ", count: w - x.count) + x }
-            lines.append(pad(n, 36) + pad(c, 38) + lpad(String(i), 6) + lpad(String(o), 8) + lpad(String(format: "%.3f", t), 10))
+            lines.append(pad(n, 28) + pad(c, 48) + lpad(String(i), 6) + lpad(String(o), 8) + lpad(String(format: "%.3f", t), 10))
         }
         if case .list(let out)? = r["output"] { lines.append("\(out.count) output message\(out.count == 1 ? "" : "s") (.output); .stats, .tap, .taps, .notes") }
         return lines.joined(separator: "\n")

@@ -32,9 +32,13 @@ enum GadgetSource {
 final class GadgetHandle: Handle {
     let name: String
     let source: GadgetSource
-    init(name: String, source: GadgetSource) {
+    /// The interpreter a file gadget's functions were compiled in: their globals live there, so
+    /// it must live as long as the functions.
+    let owner: Interpreter?
+    init(name: String, source: GadgetSource, owner: Interpreter? = nil) {
         self.name = name
         self.source = source
+        self.owner = owner
     }
 
     var typeName: String { "gadget" }
@@ -71,7 +75,7 @@ final class GadgetHandle: Handle {
             if !ignored.isEmpty { notes.append(GadgetCatalog.ignoredNote(name, c, ignored)) }
             return g
         case .functions(let process, let config, let close, let state):
-            return UserGadget(name: name, interp: interp, process: process, config: config, close: close, state: state)
+            return UserGadget(name: name, interp: owner ?? interp, process: process, config: config, close: close, state: state)
         case .file(let path, let entry, let properties):
             return try GadgetFiles.load(path: path, entry: entry, properties: properties, name: name, interp).instantiate(interp, notes: &notes)
         }
@@ -107,7 +111,7 @@ enum GadgetFiles {
         if case .file = g.source {
             throw MRSError(.type, "gadget '\(name)': '\(entry)' in \(path) is itself a file gadget; define the gadget's functions there")
         }
-        return GadgetHandle(name: name, source: g.source)
+        return GadgetHandle(name: name, source: g.source, owner: sub)
     }
 }
 
