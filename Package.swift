@@ -52,7 +52,8 @@ let package = Package(
         .target(name: "Tractography", dependencies: ["NDArray", "ArrayFormats"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
         // Gadgetron's model: gadgets, chains, stream configurations, the built-in gadgets.
-        .target(name: "Gadgets", dependencies: ["ISMRMRD", "Recon", "Fourier", "ParallelImaging", "NDArray"], exclude: ["README.md"]),
+        .target(name: "Gadgets", dependencies: ["ISMRMRD", "Recon", "Fourier", "ParallelImaging", "NDArray"], exclude: ["README.md"],
+                swiftSettings: optimizedEvenInDebug),
         .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
 

@@ -103,7 +103,13 @@ final class RemoveROOversamplingGadget: Gadget {
         let n = Int(a.head.number_of_samples)
         let target = Int((Double(n) / ratio).rounded())
         guard target >= 1, target < n else { return try out.put(message) }
-        let data = try Recon.removeReadoutOversampling(a.data, axis: 0, targetLength: target)
+        // A reversed (EPI) readout is cropped in its acquired order: turned round, cropped and
+        // turned back, so that BucketToBuffer turning it round later gives exactly the crop of the
+        // forward line (cropping it as stored would shift it by half a sample on the new grid).
+        let reversed = a.head.isSet(.ACQ_IS_REVERSE)
+        let forward = reversed ? try a.data.flipped([0]) : a.data
+        var data = try Recon.removeReadoutOversampling(forward, axis: 0, targetLength: target)
+        if reversed { data = try data.flipped([0]).copy() }
         var h = a.head
         h.number_of_samples = UInt16(target)
         h.center_sample = UInt16((Double(h.center_sample) / ratio).rounded(.down))

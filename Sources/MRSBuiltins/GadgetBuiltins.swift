@@ -73,7 +73,7 @@ enum GadgetBuiltins {
 
     /// Runs a chain, turning a gadget's failure into an error that names the gadget, the message
     /// and (for mrs gadgets) the file, line and column.
-    static func run(_ chain: ChainHandle, _ a: Args, taps: [Int]) throws -> (ChainResult, [String]) {
+    static func run(_ chain: ChainHandle, _ a: Args, taps: [Int]) throws -> (ChainResult, [String], Value) {
         var notes = chain.notes
         let stages = try chain.gadgets.map { GadgetChain.Stage(name: $0.name, gadget: try $0.instantiate(a.interp, notes: &notes)) }
         let (next, header) = try input(a)
@@ -81,7 +81,11 @@ enum GadgetBuiltins {
             var result = try GadgetChain(stages).run(header: header, taps: Set(taps), next: next)
             notes += result.notes
             result.notes = notes
-            return (result, notes)
+            // The final state of each mrs gadget, by name, for inspection after the run.
+            let states = stages.compactMap { s -> (String, Value)? in
+                (s.gadget as? UserGadget).map { (s.name, .record($0.state.record)) }
+            }
+            return (result, notes, .record(Record(states, path: "states")))
         } catch let e as GadgetError {
             if var m = e.cause as? MRSError {
                 m.message = "gadget '\(e.gadget)' \(e.position): \(m.message)"
@@ -106,7 +110,7 @@ enum GadgetBuiltins {
                   case .int(let i)? = g["in"], case .int(let o)? = g["out"], case .float(let t)? = g["seconds"] else { continue }
             lines.append(pad(n, 28) + pad(c, 48) + lpad(String(i), 6) + lpad(String(o), 8) + lpad(String(format: "%.3f", t), 10))
         }
-        if case .list(let out)? = r["output"] { lines.append("\(out.count) output message\(out.count == 1 ? "" : "s") (.output); .stats, .tap, .taps, .notes") }
+        if case .list(let out)? = r["output"] { lines.append("\(out.count) output message\(out.count == 1 ? "" : "s") (.output); .stats, .tap, .taps, .notes, .states") }
         return lines.joined(separator: "\n")
     }
 
@@ -143,7 +147,7 @@ enum GadgetBuiltins {
         BuiltinEntry("run_chain(c, f, tap=none, output=none, group=\"dataset\", header=none)", family: family,
                      summary: "Run a chain over a dataset, a selection or a list of messages; returns the output messages, per-gadget counts and times, and tapped messages.",
                      description: """
-                     The result prints as a table (gadget, class, messages in and out, seconds in the gadget itself) and has fields output (the last gadget's messages as values), stats, notes, tap and taps. \
+                     The result prints as a table (gadget, class, messages in and out, seconds in the gadget itself) and has fields output (the last gadget's messages as values), stats, notes, tap, taps and states (each mrs gadget's self at the end of the run, by gadget name). \
                      tap= keeps the messages passing a point for inspection: a gadget name keeps what that gadget passes on, an integer k what enters gadget k (len(c): the output); a list taps several (.taps, in order; .tap is the first). \
                      output= writes the images (image arrays split) as gadgetron_ismrmrd_client does: series image_<image_series_index> of group= in an ISMRMRD file. \
                      header= gives the header record when f is a list of messages. Errors inside a gadget name the gadget and the message number.
@@ -157,7 +161,7 @@ enum GadgetBuiltins {
             default: tapValues = [a["tap"]]
             }
             let taps = try tapValues.map { try chain.tapPosition($0) }
-            let (result, notes) = try run(chain, a, taps: taps)
+            let (result, notes, states) = try run(chain, a, taps: taps)
             for n in notes { a.interp.output("note: \(n)\n") }
             if let path = try a.optionalString("output") {
                 let summary = try ImageSeriesWriter.write(result.output, to: path, group: try a.string("group"))
@@ -171,6 +175,7 @@ enum GadgetBuiltins {
                 ("tap", tapped.first ?? .none),
                 ("taps", .list(tapped)),
                 ("notes", .list(notes.map { .string($0) })),
+                ("states", states),
             ], kind: "ChainResult", path: "run_chain"))
         },
     ]

@@ -120,7 +120,8 @@ final class UserGadget: Gadget {
     let className: String
     private let interp: Interpreter
     private let processFn: Value, configFn: Value, closeFn: Value
-    private let state: GadgetState
+    /// The gadget's `self` (shown by run_chain's `.states` after the run).
+    let state: GadgetState
     /// An error from a later gadget, raised through this gadget's `put`: re-thrown as is, so it
     /// names the gadget that failed rather than this one.
     private var downstream: Error?
