@@ -74,7 +74,8 @@ final class GenericReconKSpaceFilteringGadget: Gadget {
                 throw ArrayError(p.className, "property filter\(axis) = '\(kind)' is not Gaussian, Hanning or None")
             }
             kinds.append(kind.lowercased())
-            sigmas.append(kind.lowercased() == "gaussian" ? try p.double("filter\(axis)_sigma", 1.0) : 1.0)
+            // Read even for Hanning and None (where it does not apply), so it is not reported as ignored.
+            sigmas.append(try p.double("filter\(axis)_sigma", 1.0))
         }
         self.kinds = kinds
         self.sigmas = sigmas

@@ -10,6 +10,12 @@ public struct StreamConfiguration {
         public var module: String
         /// The class or function in it (`python_class`, `<class>`/`<function>`, `<execute target=…>`).
         public var entry: String
+
+        /// A module and entry name.
+        public init(module: String, entry: String) {
+            self.module = module
+            self.entry = entry
+        }
     }
 
     /// One gadget of the stream.
