@@ -96,7 +96,7 @@ enum GadgetBuiltins {
     }
 
     static func statisticsValue(_ s: GadgetStatistics) -> Value {
-        .record(Record([("name", .string(s.name)), ("class", .string(s.className)), ("in", .int(s.received)), ("out", .int(s.sent)), ("seconds", .float(s.seconds))]))
+        .record(Record([("name", .string(s.name)), ("class", .string(s.className)), ("received", .int(s.received)), ("sent", .int(s.sent)), ("seconds", .float(s.seconds))]))
     }
 
     /// The table run_chain results print as.
@@ -107,7 +107,7 @@ enum GadgetBuiltins {
         var lines = [pad("gadget", 28) + pad("class", 48) + lpad("in", 6) + lpad("out", 8) + lpad("seconds", 10)]
         for s in stats {
             guard case .record(let g) = s, case .string(let n)? = g["name"], case .string(let c)? = g["class"],
-                  case .int(let i)? = g["in"], case .int(let o)? = g["out"], case .float(let t)? = g["seconds"] else { continue }
+                  case .int(let i)? = g["received"], case .int(let o)? = g["sent"], case .float(let t)? = g["seconds"] else { continue }
             lines.append(pad(n, 28) + pad(c, 48) + lpad(String(i), 6) + lpad(String(o), 8) + lpad(String(format: "%.3f", t), 10))
         }
         if case .list(let out)? = r["output"] { lines.append("\(out.count) output message\(out.count == 1 ? "" : "s") (.output); .stats, .tap, .taps, .notes, .states") }
