@@ -22,22 +22,6 @@ enum GadgetBuiltins {
         }
     }
 
-    /// One built-in per Gadgetron class in the catalog, its properties as keyword arguments.
-    static var classEntries: [BuiltinEntry] {
-        GadgetCatalog.classes.map { c in
-            let params = (["name=none"] + c.properties.map { "\($0.name)=\($0.defaultValue)" }).joined(separator: ", ")
-            let example = c.properties.isEmpty ? "g = \(c.name)()" : "g = \(c.name)(\(c.properties[0].name)=\(c.properties[0].defaultValue))"
-            return BuiltinEntry("\(c.name)(\(params))", family: family,
-                                summary: "\(c.summary) (Gadgetron's \(c.name))",
-                                description: "A gadget for chain([...]); properties under Gadgetron's names. See docs/gadgets.md.",
-                                example: example + "\ng.properties") { a in
-                let props = c.properties.map { ($0.name, propertyText(a[$0.name])) }
-                let name = try a.optionalString("name") ?? c.name
-                return .handle(GadgetHandle(name: name, source: .builtin(className: c.name, properties: props)))
-            }
-        }
-    }
-
     /// The gadgets of a chain argument: a chain, a list of gadgets, or an XML configuration path.
     static func chainValue(_ v: Value, _ a: Args, _ name: String) throws -> ChainHandle {
         switch v {
@@ -76,7 +60,21 @@ enum GadgetBuiltins {
     static func run(_ chain: ChainHandle, _ a: Args, taps: [Int]) throws -> (ChainResult, [String], Value) {
         var notes = chain.notes
         let stages = try chain.gadgets.map { GadgetChain.Stage(name: $0.name, gadget: try $0.instantiate(a.interp, notes: &notes)) }
-        let (next, header) = try input(a)
+        let (source, header) = try input(a)
+        // Long runs say how far they are on a terminal, at most once a second (Ctrl-C stops
+        // them: the chain checks for it between messages).
+        let show = isatty(STDOUT_FILENO) != 0
+        var count = 0
+        var last = ProcessInfo.processInfo.systemUptime
+        let next: () throws -> GadgetMessage? = {
+            let m = try source()
+            if m != nil { count += 1 }
+            if show, ProcessInfo.processInfo.systemUptime - last > 1 {
+                last = ProcessInfo.processInfo.systemUptime
+                a.interp.output("run_chain: \(count) messages in\n")
+            }
+            return m
+        }
         do {
             var result = try GadgetChain(stages).run(header: header, taps: Set(taps), next: next)
             notes += result.notes
@@ -112,6 +110,27 @@ enum GadgetBuiltins {
         }
         if case .list(let out)? = r["output"] { lines.append("\(out.count) output message\(out.count == 1 ? "" : "s") (.output); .stats, .tap, .taps, .notes, .states") }
         return lines.joined(separator: "\n")
+    }
+
+    /// Registers the result table view.
+    static func registerFormatters() {
+        Display.recordFormatters["ChainResult"] = table
+    }
+
+    /// One built-in per Gadgetron class in the catalog, its properties as keyword arguments.
+    static var classEntries: [BuiltinEntry] {
+        GadgetCatalog.classes.map { c in
+            let params = (["name=none"] + c.properties.map { "\($0.name)=\($0.defaultValue)" }).joined(separator: ", ")
+            let example = c.properties.isEmpty ? "g = \(c.name)()" : "g = \(c.name)(\(c.properties[0].name)=\(c.properties[0].defaultValue))"
+            return BuiltinEntry("\(c.name)(\(params))", family: family,
+                                summary: "\(c.summary) (Gadgetron's \(c.name))",
+                                description: "A gadget for chain([...]); properties under Gadgetron's names. See docs/gadgets.md.",
+                                example: example + "\ng.properties") { a in
+                let props = c.properties.map { ($0.name, propertyText(a[$0.name])) }
+                let name = try a.optionalString("name") ?? c.name
+                return .handle(GadgetHandle(name: name, source: .builtin(className: c.name, properties: props)))
+            }
+        }
     }
 
     static let entries: [BuiltinEntry] = [
@@ -180,10 +199,6 @@ enum GadgetBuiltins {
         },
     ]
 
-    /// Registers the result table view.
-    static func registerFormatters() {
-        Display.recordFormatters["ChainResult"] = table
-    }
 }
 
 /// Gadgetron XML configurations as chains.
