@@ -79,7 +79,7 @@ final class AsymmetricEchoAdjustROGadget: Gadget {
         var h = a.head
         h.number_of_samples = full
         h.center_sample = full / 2
-        h.discard_pre = h.discard_pre == 0 ? 0 : h.discard_pre + UInt16(pad)
+        h.discard_pre = h.discard_pre == 0 ? 0 : UInt16(clamping: Int(h.discard_pre) + pad)
         try out.put(.acquisition(try Acquisition(head: h, data: data)))
     }
 }
@@ -93,6 +93,7 @@ final class RemoveROOversamplingGadget: Gadget {
 
     func configure(_ context: GadgetContext) throws {
         ratio = try EncodingDescription(header: context.header).readoutOversampling
+        if !ratio.isFinite { ratio = 1 }
         if ratio <= 1 { context.note("RemoveROOversamplingGadget: encoded and recon field of view agree, readouts pass unchanged") }
     }
 

@@ -42,7 +42,7 @@ final class GenericReconPartialFourierHandlingFilterGadget: Gadget {
             let n = array.data.shape[axis], l = sampling.limits[axis]
             let below = l.center - l.minimum, above = l.maximum - l.center
             // An even matrix is one sample longer below its centre than above: that is symmetric.
-            guard l.maximum < n, l.minimum >= 0, abs(below - above) > 1, below >= 0, above >= 0 else { continue }
+            guard l.minimum <= l.maximum, l.maximum < n, l.minimum >= 0, abs(below - above) > 1, below >= 0, above >= 0 else { continue }
             let taper = Swift.max(1, Int((Double(l.maximum - l.minimum + 1) * widths[axis]).rounded()))
             var w = [Float](repeating: 0, count: n)
             for i in l.minimum...l.maximum { w[i] = 1 }

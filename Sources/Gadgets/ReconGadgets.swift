@@ -76,6 +76,7 @@ final class GenericReconEigenChannelGadget: Gadget {
     /// The CHA × K matrix whose columns are the kept eigenvectors.
     private func compression(_ x: NDArray) throws -> NDArray {
         let c = x.shape[3]
+        guard c >= 1, x.count > 0 else { throw ArrayError(className, "cannot compress a buffer without channels or samples (\(Shape.text(x.shape)))") }
         let moved = try x.astype(.complex128).permuted([3, 0, 1, 2, 4, 5, 6]).reshaped([c, x.count / c])
         let cov = try NDArray.matmul(moved, try moved.transposed().unary(.conj))
         let (values, vectors) = try NDArray.eigh(cov)

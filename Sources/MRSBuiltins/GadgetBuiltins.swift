@@ -143,7 +143,7 @@ enum GadgetBuiltins {
                      Messages are acquisitions (a.head, a.data [RO, CHA]), buckets ({acquisitions}), buffers (the records buffer returns), image arrays ({data, headers, sampling}) and images ({head, data, attributes}); put accepts those or any other value. \
                      With a path as the first argument (gadget("my_gadget.mrs", name="Count")), the gadget is the value or function named name (default: the file name) in that file, re-read at every run so edits take effect without restarting.
                      """,
-                     example: "count = gadget(fn(self, acq, put)\n    self.n = self.n + 1\n    put(acq)\nend, state={n: 0}, name=\"Count\")\nr = run_chain(chain([count]), select(f, slice=0))\nlen(r.output)") { a in
+                     example: "f = ismrmrd(\"datasets/epi_r1.h5\")\ncount = gadget(fn(self, acq, put)\n    self.n = self.n + 1\n    put(acq)\nend, state={n: 0}, name=\"Count\")\nr = run_chain(chain([count]), select(f, slice=0))\nlen(r.output)") { a in
             if case .string(let path) = a["process"] {
                 let entry = try a.optionalString("name") ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
                 guard FileManager.default.fileExists(atPath: path) else {
@@ -171,7 +171,7 @@ enum GadgetBuiltins {
                      output= writes the images (image arrays split) as gadgetron_ismrmrd_client does: series image_<image_series_index> of group= in an ISMRMRD file. \
                      header= gives the header record when f is a list of messages. Errors inside a gadget name the gadget and the message number.
                      """,
-                     example: "c = chain([AcquisitionAccumulateTriggerGadget(trigger_dimension=\"repetition\"), BucketToBufferGadget(split_slices=true), SimpleReconGadget()])\nr = run_chain(c, f, tap=\"BucketToBufferGadget\")\nr\nshape(r.tap[0].data)") { a in
+                     example: "f = ismrmrd(\"datasets/epi_r1.h5\")\nc = chain([AcquisitionAccumulateTriggerGadget(trigger_dimension=\"repetition\"), BucketToBufferGadget(split_slices=true), SimpleReconGadget()])\nr = run_chain(c, f, tap=\"BucketToBufferGadget\")\nr\nshape(r.tap[0].data)") { a in
             let chain = try chainValue(a["c"], a, "c")
             var tapValues: [Value] = []
             switch a["tap"] {

@@ -135,9 +135,16 @@ final class UserGadget: Gadget {
         self.state = GadgetState(state)
     }
 
+    /// True while one of the gadget's functions runs: `put` works only then (a put kept in the
+    /// state and called after the run has no stream to go to).
+    private var running = false
+
     private func put(_ out: GadgetOutput) -> Value {
         let entry = BuiltinEntry("put(message)", family: GadgetBuiltins.family,
-                                 summary: "Pass a message on to the next gadget.", example: "put(msg)") { [unowned self] a in
+                                 summary: "Pass a message on to the next gadget.", example: "put(msg)") { [weak self] a in
+            guard let self, self.running else {
+                throw a.error("put passes messages on only while its gadget runs (in process or close)", kind: .runtime)
+            }
             let m = try GadgetValues.message(a["message"])
             do {
                 try out.put(m)
@@ -152,6 +159,8 @@ final class UserGadget: Gadget {
 
     private func calling(_ body: () throws -> Void) throws {
         downstream = nil
+        running = true
+        defer { running = false }
         do {
             try body()
         } catch {

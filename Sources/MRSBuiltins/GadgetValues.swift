@@ -113,6 +113,9 @@ enum GadgetValues {
     static func reconBit(_ r: Record) throws -> ReconBit {
         func part(_ dataKey: String, _ headersKey: String, _ samplingKey: String) throws -> DataBuffer? {
             guard case .array(let data)? = r[dataKey] else { return nil }
+            guard data.rank == 7 else {
+                throw MRSError(.value, "buffer.\(dataKey) must be [RO, E1, E2, CHA, N, S, SLC], got \(data.summary)")
+            }
             guard case .handle(let g as HeaderGridHandle)? = r[headersKey] else {
                 throw MRSError(.type, "buffer.\(headersKey) must be the headers of a buffer")
             }
