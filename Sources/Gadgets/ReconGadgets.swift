@@ -97,11 +97,12 @@ final class GenericReconEigenChannelGadget: Gadget {
     private func apply(_ m: NDArray, to x: NDArray) throws -> NDArray {
         let c = x.shape[3], k = m.shape[1]
         var shape = x.shape
-        let rows = try x.astype(.complex128).permuted([0, 1, 2, 4, 5, 6, 3]).reshaped([x.count / c, c])
-        let y = try NDArray.matmul(rows, m)
+        // Single precision throughout: the data are complex64 and the products are short sums.
+        let rows = try x.astype(.complex64).permuted([0, 1, 2, 4, 5, 6, 3]).reshaped([x.count / c, c])
+        let y = try NDArray.matmul(rows, try m.astype(.complex64))
         shape[3] = k
         let moved = try y.reshaped([shape[0], shape[1], shape[2], shape[4], shape[5], shape[6], k])
-        return try moved.permuted([0, 1, 2, 6, 3, 4, 5]).astype(.complex64)
+        return try moved.permuted([0, 1, 2, 6, 3, 4, 5]).copy()
     }
 }
 
