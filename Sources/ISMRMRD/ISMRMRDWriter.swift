@@ -179,7 +179,8 @@ public final class ISMRMRDWriter {
 
     /// Appends images to series `name`. Each image's data is `[x, y]`, `[x, y, z]` or
     /// `[x, y, z, channels]`; the header's data_type, matrix_size, channels and
-    /// attribute_string_len are set from it, and image_type defaults to complex for complex data
+    /// attribute_string_len are set from it (an integer data_type already in the header is kept
+    /// when the int64 values fit it), and image_type defaults to complex for complex data
     /// and magnitude otherwise.
     public func appendImages(_ images: [ISMRMRDImage], series name: String) throws {
         if images.isEmpty { return }
@@ -194,7 +195,7 @@ public final class ISMRMRDWriter {
             guard shape.allSatisfy({ $0 > 0 && $0 <= Int(UInt16.max) }) else {
                 throw ISMRMRDError(context, "image dimensions must be 1…65535, got \(Shape.text(shape))")
             }
-            let dataType = try ISMRMRDDataType.forStoring(image.data, context: context)
+            let dataType = try ISMRMRDDataType.forStoring(image.data, preferring: ISMRMRDDataType(rawValue: image.head.data_type), context: context)
             var head = image.head
             do { try head.validate() } catch let e as ISMRMRDError { throw ISMRMRDError(context, e.message) }
             head.data_type = dataType.rawValue

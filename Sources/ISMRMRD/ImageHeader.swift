@@ -52,6 +52,26 @@ public enum ISMRMRDDataType: UInt16, CaseIterable, Sendable {
         }
     }
 
+    /// The ISMRMRD type for storing `array` when the header asks for `preferred`: an integer type
+    /// (ushort, short, uint, int) is honoured for int64 arrays whose values all fit it (the
+    /// FloatToUShort step of an image chain); otherwise as `forStoring(_:context:)`.
+    public static func forStoring(_ array: NDArray, preferring preferred: ISMRMRDDataType?, context: String) throws -> ISMRMRDDataType {
+        guard let p = preferred, array.dtype == .int64, [.ushort, .short, .uint, .int].contains(p) else {
+            return try forStoring(array, context: context)
+        }
+        let range: ClosedRange<Int>
+        switch p {
+        case .ushort: range = 0...Int(UInt16.max)
+        case .short: range = Int(Int16.min)...Int(Int16.max)
+        case .uint: range = 0...Int(UInt32.max)
+        default: range = Int(Int32.min)...Int(Int32.max)
+        }
+        if let bad = array.toArray(Int.self).first(where: { !range.contains($0) }) {
+            throw ISMRMRDError(context, "int64 array holds \(bad), outside the header's data type \(p) (\(range.lowerBound)…\(range.upperBound))")
+        }
+        return p
+    }
+
     /// The ISMRMRD type matching a stored HDF5 type, if any.
     static func matching(_ stored: HDF5TypeDescription) -> ISMRMRDDataType? {
         allCases.first { $0.hdf5Type == stored }

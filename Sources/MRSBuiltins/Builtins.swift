@@ -38,11 +38,15 @@ public enum Builtins {
         r.add(AcquisitionSimulationBuiltins.entries)
         r.addFamily(ToolboxBuiltins.family, summary: "BART's command-line tools and Python snippets (SigPy, PyGrappa, …) on mrs arrays")
         r.add(ToolboxBuiltins.entries)
+        r.addFamily(GadgetBuiltins.family, summary: "Gadgetron's gadgets and chains: built-in gadgets by class name, gadgets written in mrs, XML configurations")
+        r.add(GadgetBuiltins.entries)
+        r.add(GadgetBuiltins.classEntries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
         r.addFamily(IsmrmrdBuiltins.flagFamily, summary: "ISMRMRD acquisition flags (1-based numbers: flag v is bit 1 << (v − 1))")
         r.add(IsmrmrdBuiltins.constants)
         HeaderValues.registerFormatters()
+        GadgetBuiltins.registerFormatters()
         return r
     }
 }

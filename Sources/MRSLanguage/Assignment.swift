@@ -40,6 +40,10 @@ enum Assignment {
         let rest = path.dropFirst()
         switch step {
         case .field(let name):
+            if case .handle(let h) = v, let m = h as? FieldAssignable {
+                try updateField(m, name, rest, with: value, loc)
+                return
+            }
             guard case .record(var r) = v else {
                 if case .handle(let h) = v {
                     throw MRSError(.type, "cannot assign field '\(name)' of a \(h.typeName) (it is read-only)", at: loc)
@@ -61,6 +65,26 @@ enum Assignment {
         case .index(let keys):
             try updateIndex(&v, keys, rest, with: value, loc)
         }
+    }
+
+    /// A field of a handle that allows assignment (a gadget's `self`): the field's value is taken
+    /// out while a nested part of it changes, so arrays inside are updated in place.
+    private static func updateField(_ m: FieldAssignable, _ name: String, _ rest: ArraySlice<Step>, with value: Value, _ loc: SourceLocation) throws {
+        if rest.isEmpty {
+            try m.setField(name, value)
+            return
+        }
+        guard var inner = try m.field(name) else {
+            throw MRSError(.name, "\(m.typeName) has no field '\(name)'\(Indexing.suggestion(name, m.fieldNames))", at: loc)
+        }
+        try m.setField(name, .none)
+        do {
+            try update(&inner, rest, with: value, loc)
+        } catch {
+            try m.setField(name, inner)
+            throw error
+        }
+        try m.setField(name, inner)
     }
 
     private static func updateIndex(_ v: inout Value, _ keys: [IndexKey], _ rest: ArraySlice<Step>, with value: Value, _ loc: SourceLocation) throws {

@@ -197,6 +197,13 @@ extension Handle {
     public var details: String? { nil }
 }
 
+/// A handle whose fields may be assigned like a record's (`self.count = self.count + 1` on a
+/// gadget's state); unlike a record it is shared, so changes made inside a function last.
+public protocol FieldAssignable: Handle {
+    /// Sets (or creates) a field.
+    func setField(_ name: String, _ value: Value) throws
+}
+
 /// Produces the items of a handle one at a time.
 public protocol ValueIterator: AnyObject {
     func next() throws -> Value?

@@ -14,6 +14,8 @@ public enum MRSCommand {
            mrs lesson [N]           list the lessons, or walk through lesson N step by step
            mrs report FILE.mrs -o DIR
                                     run a notebook-style script and write DIR/NAME.md and DIR/NAME.html
+           mrs chain CONFIG.xml DATA.h5 [-o out.h5] [-G group]
+                                    run a Gadgetron stream configuration offline and write its images
            mrs --version            print the version
 
     """
@@ -71,6 +73,8 @@ public enum MRSCommand {
             return runner.runText(args[1], name: "<-e>", printFinal: true).rawValue
         case "report":
             return report(Array(args.dropFirst()))
+        case "chain":
+            return ChainCommand.main(Array(args.dropFirst()))
         case "lesson", "lessons":
             return LessonCommand.main(Array(args.dropFirst()), color: color)
         case "run":

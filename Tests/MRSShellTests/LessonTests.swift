@@ -29,6 +29,8 @@ final class LessonTests: XCTestCase {
             let r = try TestSupport.mrs([packageRoot.appendingPathComponent("datasets/\(s)").path, out])
             XCTAssertEqual(r.status, 0, "\(s): \(r.stderr)")
         }
+        // Lessons name their side files (lesson 6's gadgets and XML configurations) under lessons/.
+        try? FileManager.default.createSymbolicLink(at: w.appendingPathComponent("lessons"), withDestinationURL: packageRoot.appendingPathComponent("lessons"))
         workdir = w
         return w
     }

@@ -11,6 +11,15 @@ public struct SamplingDescription: Sendable, Equatable {
     public var reconMatrix: [Int]
     /// RO, E1, E2 in buffer coordinates.
     public var limits: [CounterLimit]
+
+    /// A sampling description (for buffers rebuilt from their parts, e.g. by a gadget in mrs).
+    public init(encodedFOV: [Double], encodedMatrix: [Int], reconFOV: [Double], reconMatrix: [Int], limits: [CounterLimit]) {
+        self.encodedFOV = encodedFOV
+        self.encodedMatrix = encodedMatrix
+        self.reconFOV = reconFOV
+        self.reconMatrix = reconMatrix
+        self.limits = limits
+    }
 }
 
 /// The AcquisitionHeaders of a buffer laid out [E1, E2, N, S, SLC] (nil where no readout landed).
@@ -61,6 +70,14 @@ public struct DataBuffer: Sendable {
     public var headers: HeaderGrid
     public var sampling: SamplingDescription
     public var trajectory: NDArray?
+
+    /// A buffer from its parts (for buffers rebuilt by a gadget written in mrs).
+    public init(data: NDArray, headers: HeaderGrid, sampling: SamplingDescription, trajectory: NDArray? = nil) {
+        self.data = data
+        self.headers = headers
+        self.sampling = sampling
+        self.trajectory = trajectory
+    }
 }
 
 /// What BucketToBuffer emits for one group of readouts: the imaging data and, when calibration
@@ -68,4 +85,10 @@ public struct DataBuffer: Sendable {
 public struct ReconBit: Sendable {
     public var data: DataBuffer?
     public var ref: DataBuffer?
+
+    /// A data/ref pair.
+    public init(data: DataBuffer? = nil, ref: DataBuffer? = nil) {
+        self.data = data
+        self.ref = ref
+    }
 }
