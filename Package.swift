@@ -51,7 +51,7 @@ let package = Package(
                 swiftSettings: optimizedEvenInDebug),
         .target(name: "Tractography", dependencies: ["NDArray", "ArrayFormats"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
-        .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"],
+        .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray", "Recon"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
 
         // Language, built-ins, shell
@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "ParallelImagingTests", dependencies: ["ParallelImaging", "NDArray", "Fourier", "ArrayFormats", "PeerTestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "TractographyTests", dependencies: ["Tractography", "ArrayFormats", "NDArray", "PeerTestSupport"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "Fourier", "NDArray", "Recon", "PeerTestSupport"]),
         .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),
         .testTarget(name: "MRSBuiltinsTests", dependencies: ["MRSBuiltins", "MRSLanguage", "NDArray"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "PeerTestSupport"]),

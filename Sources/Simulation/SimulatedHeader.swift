@@ -1,6 +1,7 @@
 import Foundation
 import ISMRMRD
 import NDArray
+import Recon
 
 /// The ISMRMRD XML header of a simulated scan, with the parts a scanner converter writes:
 /// subject, study and measurement information, system, encoding (encoded and recon space,
@@ -10,7 +11,7 @@ enum SimulatedHeader {
     /// Gyromagnetic ratio of ¹H, Hz/T.
     static let protonGamma = 42.577_478_92e6
 
-    static func make(options o: AcquisitionOptions, plan: AcquisitionPlan, reconX: Int, channels: Int) -> HeaderValue {
+    static func make(options o: AcquisitionOptions, plan: AcquisitionPlan, reconX: Int, channels: Int, trapezoid: EPITrapezoid? = nil) -> HeaderValue {
         let info = o.information, g = o.geometry, t = plan.timing
         let readoutSamples = reconX * o.oversampling
         let description = info.seriesDescription ?? info.protocolName
@@ -27,16 +28,18 @@ enum SimulatedHeader {
                 ("identifier", .string("ConventionalEPI")),
                 ("userParameterLong", .list([
                     parameter("numSamples", .int(readoutSamples)),
-                    parameter("rampUpTime", .int(0)),
-                    parameter("rampDownTime", .int(0)),
-                    parameter("flatTopTime", .int(Int((Double(readoutSamples) * t.dwellTime_us).rounded()))),
-                    parameter("acqDelayTime", .int(0)),
+                    parameter("rampUpTime", .int(Int((trapezoid?.rampUpTime_us ?? 0).rounded()))),
+                    parameter("rampDownTime", .int(Int((trapezoid?.rampDownTime_us ?? 0).rounded()))),
+                    parameter("flatTopTime", .int(Int((trapezoid?.flatTopTime_us ?? Double(readoutSamples) * t.dwellTime_us).rounded()))),
+                    parameter("acqDelayTime", .int(Int((trapezoid?.acqDelayTime_us ?? 0).rounded()))),
                     parameter("numberOfNavigators", .int(o.navigators)),
                 ])),
                 ("userParameterDouble", .list([
                     parameter("dwellTime", .double(t.dwellTime_us)),
                 ])),
-                ("comment", .string("simulated by mrs: samples on the gradient flat top only (no ramp sampling); reversed echoes are stored time-reversed")),
+                ("comment", .string(trapezoid == nil
+                    ? "simulated by mrs: samples on the gradient flat top only (no ramp sampling); reversed echoes are stored time-reversed"
+                    : "simulated by mrs: ramp sampling on a trapezoidal readout lobe (regrid before the FFT); reversed echoes are stored time-reversed")),
             ])))
         }
         if o.acceleration > 1 {
