@@ -134,7 +134,7 @@ enum BufferBuiltins {
                      family: family,
                      summary: "Buffer readouts into k-space the way Gadgetron does (AcquisitionAccumulateTrigger + BucketToBuffer): a list of buffers with .data [RO, E1, E2, CHA, N, S, SLC], .ref, .headers, .sampling.",
                      description: """
-                     Noise readouts are dropped (see noise(f)). Readouts flagged ACQ_IS_PARALLEL_CALIBRATION or …_AND_IMAGING go to ref; every readout flagged neither ACQ_IS_PARALLEL_CALIBRATION nor ACQ_IS_PHASECORR_DATA goes to data (so calibration-and-imaging lines land in both). \
+                     Noise readouts are dropped (see noise(f)), and so are EPI navigators (ACQ_IS_PHASECORR_DATA). Readouts flagged ACQ_IS_PARALLEL_CALIBRATION or …_AND_IMAGING go to ref; every readout flagged neither ACQ_IS_PARALLEL_CALIBRATION nor ACQ_IS_PHASECORR_DATA goes to data (so calibration-and-imaging lines land in both). \
                      A buffer closes whenever the trigger counter changes (none: the whole file is one); n and s choose the counters laid out along N and S (average, contrast, phase, repetition, set, segment, slice). \
                      Sizes come from the XML header (encodedSpace, encodingLimits) with the data's own counters as fallback; readouts are placed by center_sample (asymmetric echoes zero-padded), lines are shifted so the encoding centre sits at E1/2 (partial Fourier), and ACQ_IS_REVERSE readouts are time-reversed first. \
                      remove_oversampling=true crops the readout to the recon field of view as Gadgetron's RemoveROOversampling does. ignore_segment=true (the default) keeps EPI readouts whose segment counter marks the readout polarity in one buffer. \

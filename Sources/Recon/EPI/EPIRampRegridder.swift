@@ -23,12 +23,17 @@ public struct EPIRegridOptions: Sendable, Equatable {
 }
 
 /// Regrids ramp-sampled EPI readouts onto the evenly spaced flat-top grid, the job of
-/// Gadgetron's EPIReconXGadget. The object is taken to lie inside the encoded field of view, so a
-/// readout is band-limited: the value at any k is a periodic-sinc (Dirichlet) interpolation of
-/// the grid values, `sample = Q · grid`. The plan inverts that model once by regularised least
-/// squares, `M = (QᴴQ + λI)⁻¹Qᴴ`, and then regrids any number of readouts with one matrix product.
-/// Readouts are in the buffer's orientation (reversed echoes flipped); `apply(_: Acquisition)`
-/// handles stored reversed readouts itself. Without ramp sampling the plan is an exact copy.
+/// Gadgetron's EPIReconXGadget. On the flat top the samples are further apart than on the ramps;
+/// the widest step Δk (in grid steps) still samples a field of view of 1/Δk of the encoded one
+/// without aliasing. The plan therefore models the readout as the Fourier transform of an image
+/// on that central support (`support`, a little less for margin), fits the image to the ramp
+/// samples by regularised least squares, and evaluates its transform on the grid:
+/// `M = G (EᴴE + λI)⁻¹Eᴴ` with E the support's transform at the sample positions and G at the
+/// grid. (A model on the whole encoded field of view, Gadgetron's, is singular as soon as a
+/// flat-top step exceeds one grid step.) M is computed once; any number of readouts are then
+/// regridded by one matrix product. Readouts are in the buffer's orientation (reversed echoes
+/// flipped); `apply(_: Acquisition)` handles stored reversed readouts itself. Without ramp
+/// sampling the plan is an exact copy.
 public final class EPIRampRegridder: @unchecked Sendable {
     /// The readout gradient.
     public let trapezoid: EPITrapezoid
@@ -40,7 +45,9 @@ public final class EPIRampRegridder: @unchecked Sendable {
     public let positions: [Double]
     /// True when every sample already sits on the grid (no ramp sampling): regridding copies.
     public let isIdentity: Bool
-    /// Forward model Q [numSamples, outputSamples], complex128.
+    /// Fraction of the encoded field of view the image model covers (1 for a copy).
+    public let support: Double
+    /// Band-limited forward model Q [numSamples, outputSamples], complex64 (for `sample`).
     private let model: NDArray
     /// Regridding operator M [outputSamples, numSamples], complex64.
     private let regrid: NDArray
@@ -52,24 +59,45 @@ public final class EPIRampRegridder: @unchecked Sendable {
         guard n >= 2 && n <= 16384 else { throw ArrayError(op, "the output grid must have 2…16384 samples, got \(n)") }
         guard options.lambda.isFinite && options.lambda >= 0 else { throw ArrayError(op, "lambda must be finite and ≥ 0, got \(options.lambda)") }
         let m = trapezoid.numSamples
-        guard 2 * m >= n else {
-            throw ArrayError(op, "\(m) samples per readout cannot fill an output grid of \(n) (at least half as many samples as grid points are needed)")
-        }
         self.trapezoid = trapezoid
         self.options = options
         self.outputSamples = n
         let k = trapezoid.positions(gridSize: n, balanced: options.balanced)
         self.positions = k
         isIdentity = m == n && k.enumerated().allSatisfy { abs($0.element - Double($0.offset - n / 2)) < 1e-9 }
-        model = try EPIRampRegridder.dirichlet(positions: k, grid: n)
+        model = try EPIRampRegridder.dirichlet(positions: k, grid: n).astype(.complex64).contiguous()
         if isIdentity {
+            support = 1
             regrid = try NDArray.eye(n, dtype: .complex64)
-        } else {
-            let q = model
-            let energy = try q.unary(.abs2).sum().item().asDouble / Double(n)
-            let identity = try NDArray.eye(m, dtype: .complex128)
-            regrid = try NDArray.lstsq(q, identity, lambda: options.lambda * energy).astype(.complex64).contiguous()
+            return
         }
+        let widest = zip(k, k.dropFirst()).map { $1 - $0 }.max() ?? 1
+        let fraction = Swift.min(1, 0.98 / widest)
+        guard fraction >= 0.25 else {
+            throw ArrayError(op, "the \(m) samples are too sparse for a grid of \(n): a step of \(widest) grid steps on the flat top covers only \(Int(100 * fraction))% of the field of view")
+        }
+        support = fraction
+        let pixels = (-(n / 2)..<(n - n / 2)).filter { abs(Double($0)) <= fraction * Double(n) / 2 }
+        let e = try EPIRampRegridder.fourier(at: k, pixels: pixels, grid: n)
+        let g = try EPIRampRegridder.fourier(at: (0..<n).map { Double($0 - n / 2) }, pixels: pixels, grid: n)
+        let identity = try NDArray.eye(m, dtype: .complex128)
+        let image = try NDArray.lstsq(e, identity, lambda: options.lambda * Double(m) / Double(n))
+        regrid = try NDArray.matmul(g, image).astype(.complex64).contiguous()
+    }
+
+    /// F[s, p] = exp(−2πi k_s j_p / N) / √N: the centred orthonormal DFT of pixel j_p at k_s.
+    static func fourier(at k: [Double], pixels: [Int], grid n: Int) throws -> NDArray {
+        var f = try NDArray(zeros: [k.count, pixels.count], dtype: .complex128, operation: "epi_regrid")
+        let scale = 1 / Double(n).squareRoot()
+        f.withUnsafeMutableBufferPointer(as: Complex128.self) { p in
+            for (c, j) in pixels.enumerated() {
+                for (s, ks) in k.enumerated() {
+                    let phase = -2 * Double.pi * ks * Double(j) / Double(n)
+                    p[s + k.count * c] = Complex128(scale * cos(phase), scale * sin(phase))
+                }
+            }
+        }
+        return f
     }
 
     /// A plan from the header's trajectoryDescription, onto the encoded matrix's x size unless the
@@ -120,7 +148,7 @@ public final class EPIRampRegridder: @unchecked Sendable {
     /// The forward model: grid values along axis 0 (outputSamples) → what the ramp-sampled ADC
     /// records (numSamples); for simulation and tests.
     public func sample(_ grid: NDArray) throws -> NDArray {
-        try transform(grid, with: model.astype(.complex64), from: outputSamples, to: trapezoid.numSamples, what: "ramp sampling")
+        try transform(grid, with: model, from: outputSamples, to: trapezoid.numSamples, what: "ramp sampling")
     }
 
     private func transform(_ x: NDArray, with matrix: NDArray, from: Int, to: Int, what: String) throws -> NDArray {
