@@ -51,7 +51,7 @@ let package = Package(
                 swiftSettings: optimizedEvenInDebug),
         .target(name: "Tractography", dependencies: ["NDArray", "ArrayFormats"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
-        .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray", "Recon"], exclude: ["README.md"],
+        .target(name: "Simulation", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
 
         // Language, built-ins, shell

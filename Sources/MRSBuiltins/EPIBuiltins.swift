@@ -56,7 +56,7 @@ enum EPIBuiltins {
                      description: """
                      Times are in µs as siemens_to_ismrmrd writes them. positions gives each sample's k-space position on a forward readout in grid steps (cycles per encoded field of view) from the centre, for an output grid of samples= points (default: the encoded matrix's x size); without ramp sampling they are −N/2 … N/2 − 1. balanced=true centres the sampling window in the lobe (Gadgetron's choice, acqDelayTime ignored). Missing or inconsistent timings are an error.
                      """,
-                     example: "t = epi_trajectory(ismrmrd(\"datasets/epi_r1.h5\"))\nprint(t.ramp_up, t.flat_top, t.ramp_sampling)\nplot(t.positions)") { a in
+                     example: "t = epi_trajectory(ismrmrd(\"datasets/epi_r1.h5\"))\nprint(t.ramp_up, t.flat_top, t.ramp_sampling)\nplot(t.positions, \"trajectory.png\")") { a in
             let h = try header(a, "f")
             let t = try EPITrapezoid(header: h, operation: "epi_trajectory")
             let n = try a.optionalInt("samples") ?? h.value(at: "encoding.0.encodedSpace.matrixSize.x")?.intValue ?? t.numSamples

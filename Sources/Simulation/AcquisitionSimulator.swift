@@ -2,7 +2,6 @@ import Foundation
 import Fourier
 import ISMRMRD
 import NDArray
-import Recon
 
 /// What a simulated acquisition wrote.
 public struct SimulationSummary: Sendable, Equatable {
@@ -51,9 +50,7 @@ public final class AcquisitionSimulator {
     public let channels: Int
 
     /// The ramp-sampled readout gradient (EPI with ramp sampling only).
-    public let trapezoid: EPITrapezoid?
-    /// The ramp-sampling forward model (grid → ADC samples), when the readouts sample the ramps.
-    private let rampModel: EPIRampRegridder?
+    public let ramp: RampSampledReadout?
 
     /// Coil images as complex64 [X, Y, CHA, SLC, N] with N = 1 or one set per repetition.
     private let images: NDArray
@@ -105,41 +102,17 @@ public final class AcquisitionSimulator {
         self.channels = cha
         self.images = try coilImages.astype(.complex64).reshaped(shape)
         self.plan = try AcquisitionPlan(options: options, lines: y, slices: slc, readoutSamples: x * options.oversampling)
-        if let ramp = options.rampSampling {
+        if let r = options.rampSampling {
             guard options.ordering == .epi else { throw ArrayError(op, "ramp sampling is for EPI readouts (ordering \"epi\"), not \(options.ordering.rawValue)") }
-            let t = try AcquisitionSimulator.trapezoid(ramp, samples: x * options.oversampling, dwell_us: plan.timing.dwellTime_us)
-            guard t.totalTime_us <= plan.timing.echoSpacing_ms * 1000 + 1e-9 else {
-                throw ArrayError(op, "the readout gradient lobe (\(t.totalTime_us) µs with ramps) is longer than the echo spacing (\(plan.timing.echoSpacing_ms * 1000) µs)")
+            let lobe = try RampSampledReadout(r, samples: x * options.oversampling, dwell_us: plan.timing.dwellTime_us)
+            guard lobe.total_us <= plan.timing.echoSpacing_ms * 1000 + 1e-9 else {
+                throw ArrayError(op, "the readout gradient lobe (\(lobe.total_us) µs with ramps) is longer than the echo spacing (\(plan.timing.echoSpacing_ms * 1000) µs)")
             }
-            self.trapezoid = t
-            self.rampModel = try EPIRampRegridder(trapezoid: t)
+            self.ramp = lobe
         } else {
-            self.trapezoid = nil
-            self.rampModel = nil
+            self.ramp = nil
         }
-        self.header = SimulatedHeader.make(options: options, plan: plan, reconX: x, channels: cha, trapezoid: trapezoid)
-    }
-
-    /// The gradient lobe whose centred sampling window of `samples` × `dwell_us` starts
-    /// `rampStart` of the way up the ramp (or fits the given flat top).
-    static func trapezoid(_ r: AcquisitionOptions.RampSampling, samples: Int, dwell_us: Double) throws -> EPITrapezoid {
-        let op = "simulate_acquisition"
-        let read = Double(samples) * dwell_us
-        let up = r.rampUp_us ?? (read / 4).rounded(), down = r.rampDown_us ?? up
-        for (name, v) in [("ramp_up", up), ("ramp_down", down)] {
-            guard v.isFinite && v >= 0 && v < 1e5 && v == v.rounded() else { throw ArrayError(op, "ramp sampling: \(name) must be whole µs 0…100000, got \(v)") }
-        }
-        guard r.rampStart.isFinite && r.rampStart >= 0 && r.rampStart < 1 else {
-            throw ArrayError(op, "ramp sampling: ramp_start must be in 0 ≤ f < 1 (the fraction of the ramp before the first sample), got \(r.rampStart)")
-        }
-        // Whole microseconds, as the header's userParameterLong stores them.
-        let flat = (r.flatTop_us ?? (read + 2 * r.rampStart * up - up - down)).rounded()
-        guard flat.isFinite && flat > 0 else {
-            throw ArrayError(op, "ramp sampling: ramps of \(up) and \(down) µs leave no flat top for \(samples) samples × \(dwell_us) µs (\(read) µs); use shorter ramps or a longer dwell time")
-        }
-        let total = up + flat + down
-        return try EPITrapezoid(rampUp: up, flatTop: flat, rampDown: down, acqDelay: Swift.max(0, (total - read) / 2),
-                                samples: samples, dwell: dwell_us, operation: op)
+        self.header = SimulatedHeader.make(options: options, plan: plan, reconX: x, channels: cha, ramp: ramp)
     }
 
     /// Refuses a geometry with missing or degenerate values.
@@ -225,8 +198,8 @@ public final class AcquisitionSimulator {
     /// K-space lines [RO, …] as the ADC records them: on the ramps' uneven positions when the
     /// readout samples the ramps (reversed echoes then store the same samples time-reversed).
     private func rampSampled(_ k: NDArray) throws -> NDArray {
-        guard let model = rampModel else { return k }
-        return try model.sample(k).contiguous()
+        guard let ramp else { return k }
+        return try ramp.sample(profiles: try ifft(k, axes: [0], options: fftOptions)).contiguous()
     }
 
     /// Copies line `line` of slice `slice` into a readout [RO, CHA], time-reversed when asked.

@@ -339,6 +339,10 @@ print(json.dumps({'rows': rows, 'worst': worst, 'peak': peak,
             if ramp {
                 // 48 samples × 2.5 µs = 120 µs, the window starting a fifth up the 20 µs ramp.
                 XCTAssertEqual([t.rampUpTime_us, t.flatTopTime_us, t.rampDownTime_us], [20, 78, 30])
+                // The simulator's k-space positions (its own code) are where the regridding,
+                // reading the header, expects them — asymmetric ramps included.
+                let simulated = try XCTUnwrap(try AcquisitionSimulator(coilImages: object.coilImages, options: o).ramp).positions()
+                for (a, b) in zip(simulated, t.positions(gridSize: 48)) { XCTAssertEqual(a, b, accuracy: 1e-9) }
             }
             let noise = acquisitions[0].data.toArray(Complex64.self)
             sigma = (noise.map { Double($0.lengthSquared) }.reduce(0, +) / Double(noise.count)).squareRoot()
