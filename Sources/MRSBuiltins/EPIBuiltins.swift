@@ -96,37 +96,26 @@ enum EPIBuiltins {
                      example: "p = epi_phase(ismrmrd(\"datasets/epi_r1.h5\"))\nprint(len(p), p[0].phase, p[0].shift)") { a in
             let (stream, fileHeader) = try BufferBuiltins.acquisitions(a["f"], a)
             guard let h = fileHeader else { throw a.bad("f", expected: "a dataset or a selection (the header describes the readout)") }
-            let options = try navigatorOptions(a)
-            let regrid = try a.bool("regrid") ? try EPIRampRegridder(header: h) : nil
-            var out: [Value] = []
-            var group: [(data: NDArray, reversed: Bool)] = []
-            var groupHead: AcquisitionHeader?
-            func close() throws {
-                guard let head = groupHead, !group.isEmpty else { return }
-                defer { group = []; groupHead = nil }
-                let d: EPIPhaseDifference
-                do { d = try EPIPhaseCorrection.estimate(navigators: group, options: options, operation: "epi_phase") } catch let e as ArrayError where options.bestEffort {
-                    a.interp.output("epi_phase: warning: slice \(head.idx.slice), repetition \(head.idx.repetition): \(e.message); skipped\n")
-                    return
-                }
-                out.append(.record(Record([
-                    ("slice", .int(Int(head.idx.slice))), ("repetition", .int(Int(head.idx.repetition))),
-                    ("calibration", .bool(head.isSet(.ACQ_IS_PARALLEL_CALIBRATION))), ("phase", .float(d.phase)), ("shift", .float(d.shift)),
-                ], path: "epi_phase")))
-            }
+            // Lines are corrected on the way (cheap) and dropped: only the measurements are kept.
+            let p = EPIPreprocessing(regridder: try a.bool("regrid") ? try EPIRampRegridder(header: h) : nil,
+                                     corrector: EPINavigatorCorrector(options: try navigatorOptions(a), operation: "epi_phase"))
+            let source = processed(stream, p)
             var count = 0
-            while let acq = try stream.next() {
+            while try source.next() != nil {
                 count += 1
                 if count & 255 == 0 { try Interrupt.check() }
-                guard acq.head.isSet(.ACQ_IS_PHASECORR_DATA) else { try close(); continue }
-                let r = try regrid.map { try $0.apply(acq) } ?? acq
-                if let g = groupHead, g.idx.slice != acq.head.idx.slice || g.idx.repetition != acq.head.idx.repetition { try close() }
-                if groupHead == nil { groupHead = acq.head }
-                group.append((r.data, acq.head.isSet(.ACQ_IS_REVERSE)))
             }
-            try close()
-            if out.isEmpty && !options.bestEffort {
+            try p.corrector?.finish()
+            report(p, a, operation: "epi_phase")
+            let trains = p.corrector?.trains ?? []
+            if trains.isEmpty && !(p.corrector?.options.bestEffort ?? false) {
                 throw a.error("no navigators (ACQ_IS_PHASECORR_DATA readouts) found: nothing to measure", kind: .value)
+            }
+            let out: [Value] = trains.map { t in
+                .record(Record([
+                    ("slice", .int(t.slice)), ("repetition", .int(t.repetition)), ("calibration", .bool(t.calibration)),
+                    ("phase", .float(t.difference.phase)), ("shift", .float(t.difference.shift)),
+                ], path: "epi_phase"))
             }
             return .list(out)
         },

@@ -9,8 +9,22 @@ import NDArray
 public final class EPINavigatorCorrector {
     /// The options used.
     public let options: EPINavigatorOptions
+    /// One echo train's measurement.
+    public struct Train: Sendable, Equatable {
+        /// Slice counter of the train.
+        public var slice: Int
+        /// Repetition counter of the train.
+        public var repetition: Int
+        /// True for a calibration (ACQ_IS_PARALLEL_CALIBRATION) train.
+        public var calibration: Bool
+        /// What its navigators measured.
+        public var difference: EPIPhaseDifference
+    }
+
+    /// Every train measured, in order.
+    public private(set) var trains: [Train] = []
     /// The difference measured for each train, in order.
-    public private(set) var differences: [EPIPhaseDifference] = []
+    public var differences: [EPIPhaseDifference] { trains.map(\.difference) }
     /// What best effort let through (trains without navigators), one line per train.
     public private(set) var warnings: [String] = []
     /// Lines corrected (forward lines count too: they are the reference).
@@ -54,18 +68,7 @@ public final class EPINavigatorCorrector {
             navigatorCount += 1
             return nil
         }
-        if !pending.isEmpty {
-            do {
-                let d = try EPIPhaseCorrection.estimate(navigators: pending, options: options, operation: operation)
-                differences.append(d)
-                current = (pendingKey ?? key, d)
-            } catch let e as ArrayError where options.bestEffort {
-                current = (pendingKey ?? key, nil)
-                warn(key, "\(e.message); left uncorrected")
-            }
-            pending = []
-            pendingKey = nil
-        }
+        try measurePending()
         guard let c = current, c.key == key else {
             let message = "readout \(h.scan_counter) (\(EPINavigatorCorrector.describe(key))) has no navigators in its echo train (no ACQ_IS_PHASECORR_DATA readouts before it)"
             guard options.bestEffort else { throw ArrayError(operation, message + "; pass best_effort=true to leave such trains uncorrected") }
@@ -78,6 +81,23 @@ public final class EPINavigatorCorrector {
         }
         correctedLines += 1
         return try Acquisition(head: h, data: try EPIPhaseCorrection.apply(d, to: a.data, reversed: h.isSet(.ACQ_IS_REVERSE), operation: operation), traj: a.traj)
+    }
+
+    /// Measures navigators still waiting for their lines (call at the end of a stream).
+    public func finish() throws { try measurePending() }
+
+    /// Turns the collected navigators into the current train's difference.
+    private func measurePending() throws {
+        guard !pending.isEmpty, let key = pendingKey else { return }
+        defer { pending = []; pendingKey = nil }
+        do {
+            let d = try EPIPhaseCorrection.estimate(navigators: pending, options: options, operation: operation)
+            trains.append(Train(slice: key[0], repetition: key[1], calibration: key[6] == 1, difference: d))
+            current = (key, d)
+        } catch let e as ArrayError where options.bestEffort {
+            current = (key, nil)
+            warn(key, "\(EPINavigatorCorrector.describe(key)): \(e.message); left uncorrected")
+        }
     }
 
     private func warn(_ key: [Int], _ message: String) {
