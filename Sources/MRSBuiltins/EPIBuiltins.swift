@@ -32,9 +32,13 @@ enum EPIBuiltins {
     }
 
     /// `stream` with the EPI steps applied (navigators consumed when correcting).
+    /// Ctrl-C stops it between readouts.
     static func processed(_ stream: AcquisitionSource, _ p: EPIPreprocessing) -> AcquisitionSource {
-        AcquisitionSource {
+        var count = 0
+        return AcquisitionSource {
             while let a = try stream.next() {
+                count += 1
+                if count & 127 == 0 { try Interrupt.check() }
                 if let out = try p.process(a) { return out }
             }
             return nil
@@ -100,11 +104,7 @@ enum EPIBuiltins {
             let p = EPIPreprocessing(regridder: try a.bool("regrid") ? try EPIRampRegridder(header: h) : nil,
                                      corrector: EPINavigatorCorrector(options: try navigatorOptions(a), operation: "epi_phase"))
             let source = processed(stream, p)
-            var count = 0
-            while try source.next() != nil {
-                count += 1
-                if count & 255 == 0 { try Interrupt.check() }
-            }
+            while try source.next() != nil {}
             try p.corrector?.finish()
             report(p, a, operation: "epi_phase")
             let trains = p.corrector?.trains ?? []
