@@ -199,7 +199,8 @@ enum BufferBuiltins {
     /// A whole dataset buffered the usual way: readout oversampling removed, the counter named by
     /// argument `nName` (e.g. repetition) along N.
     /// EPI files whose header asks for it are regridded and navigator-corrected on the way
-    /// (`epi` then says what was done; nil when nothing was).
+    /// (`epi` then says what was done; nil when nothing was); argument `best_effort` decides what
+    /// a train without navigators does.
     static func bufferDataset(_ d: DatasetHandle, n nName: String, _ a: Args) throws -> (bits: [ReconBit], epi: EPIPreprocessing?) {
         var options = BufferOptions()
         options.n = try counter(a, nName, allowed: Counter.bufferDimensions)
@@ -207,11 +208,11 @@ enum BufferBuiltins {
         let stream = try d.file.stream()
         let header = try d.file.header()
         var source = AcquisitionSource { try stream.next() }
-        let wanted = EPIPreprocessing.requested(by: header)
+        let wanted = try EPIPreprocessing.requested(by: header)
         var epi: EPIPreprocessing? = nil
         if wanted.regrid || wanted.navigators {
             let p = EPIPreprocessing(regridder: wanted.regrid ? try EPIRampRegridder(header: header) : nil,
-                                     corrector: wanted.navigators ? EPINavigatorCorrector(options: EPINavigatorOptions(bestEffort: true), operation: "reconstruct") : nil)
+                                     corrector: wanted.navigators ? EPINavigatorCorrector(options: EPINavigatorOptions(bestEffort: try a.bool("best_effort")), operation: "reconstruct") : nil)
             source = EPIBuiltins.processed(source, p)
             epi = p
         }

@@ -128,7 +128,7 @@ enum EPIBuiltins {
                      example: "s = select(ismrmrd(\"datasets/epi_r1.h5\"), slice=0, repetition=0)\nlines = epi_correct(s)\nprint(len(lines))") { a in
             let (stream, fileHeader) = try BufferBuiltins.acquisitions(a["f"], a)
             var regrid: EPIRampRegridder? = nil
-            if try a.bool("regrid"), let h = fileHeader, EPIPreprocessing.requested(by: h).regrid { regrid = try EPIRampRegridder(header: h) }
+            if try a.bool("regrid"), let h = fileHeader, try EPIPreprocessing.requested(by: h, operation: "epi_correct").regrid { regrid = try EPIRampRegridder(header: h) }
             let p = EPIPreprocessing(regridder: regrid, corrector: EPINavigatorCorrector(options: try navigatorOptions(a), operation: "epi_correct"))
             let out = try processed(stream, p).all()
             report(p, a, operation: "epi_correct")

@@ -62,6 +62,23 @@ final class EPILanguageTests: XCTestCase {
         XCTAssertEqual(out.count, 2, "\(out)")
         XCTAssertTrue(out[0].hasPrefix("epi_correct: warning: readout") && out[0].contains("has no navigators in its echo train"), out[0])
         XCTAssertEqual(out[1], "80")
+        // A file whose header announces navigators but whose train has none: reconstruct refuses,
+        // or with best_effort=true reconstructs it uncorrected and says so.
+        let tmp = try makeTemporaryDirectory(self, "mrs-epi").appendingPathComponent("lonely.h5").path
+        let lonely = try run("""
+        f = ismrmrd(dir + "/datasets/epi_r1.h5")
+        w = ismrmrd_create("\(tmp)", f.header)
+        ismrmrd_write(w, map(a -> a, select(f, slice=0, repetition=0, noflag=ACQ_IS_PHASECORR_DATA)))
+        ismrmrd_close(w)
+        img = reconstruct(ismrmrd("\(tmp)"), best_effort=true)
+        print(shape(img))
+        """)
+        XCTAssertEqual(lonely.count, 3, "\(lonely)")
+        XCTAssertTrue(lonely[0].hasSuffix("navigator phase correction (0 echo trains, linear fit), 1 train left uncorrected"), lonely[0])
+        XCTAssertTrue(lonely[1].hasPrefix("reconstruct: warning: readout"), lonely[1])
+        XCTAssertEqual(lonely.last, "[80, 80, 1, 1, 1, 1]")
+        XCTAssertTrue(fails("reconstruct(ismrmrd(\"\(tmp)\"))").contains("reconstruct: readout 503 (slice 0, repetition 0) has no navigators in its echo train"))
+
         let open = "f = ismrmrd(dir + \"/datasets/epi_r1.h5\")\n"
         let cart = "c = ismrmrd(dir + \"/datasets/cart_r2_embedded.h5\")\n"
         XCTAssertTrue(fails(open + "epi_correct(select(f, slice=0, noflag=ACQ_IS_PHASECORR_DATA))")

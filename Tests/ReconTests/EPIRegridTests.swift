@@ -121,8 +121,13 @@ final class EPIRegridTests: XCTestCase {
         XCTAssertEqual(try EPITrapezoid(header: header(good)), try rampTrapezoid())
         let plan = try EPIRampRegridder(header: header(good))
         XCTAssertEqual(plan.outputSamples, 128, "the encoded matrix's x size")
-        XCTAssertEqual(EPIPreprocessing.requested(by: header(good)).regrid, true)
-        XCTAssertEqual(EPIPreprocessing.requested(by: header(good)).navigators, true)
+        XCTAssertEqual(try EPIPreprocessing.requested(by: header(good)).regrid, true)
+        XCTAssertEqual(try EPIPreprocessing.requested(by: header(good)).navigators, true)
+        // Without any timing the header asks for no regridding; with broken timings it is an error.
+        XCTAssertEqual(try EPIPreprocessing.requested(by: header([("numSamples", 128), ("numberOfNavigators", 3)])).regrid, false)
+        XCTAssertThrowsError(try EPIPreprocessing.requested(by: header(good.filter { $0.0 != "acqDelayTime" }))) {
+            XCTAssertTrue("\($0)".contains("reconstruct: the ConventionalEPI trajectoryDescription lacks acqDelayTime"), "\($0)")
+        }
 
         func message(_ h: HeaderValue) -> String {
             do { _ = try EPITrapezoid(header: h); return "no error" } catch { return "\(error)" }

@@ -111,7 +111,7 @@ final class WorkshopDatasetTests: XCTestCase {
             XCTAssertEqual(trapezoid.numSamples, 160)
             XCTAssertEqual(trapezoid.dwellTime_us, 2.5)
             XCTAssertTrue(trapezoid.samplesRamps)
-            let wanted = EPIPreprocessing.requested(by: header)
+            let wanted = try EPIPreprocessing.requested(by: header)
             XCTAssertTrue(wanted.regrid && wanted.navigators)
             let prepared = EPIPreprocessing(regridder: try EPIRampRegridder(header: header), corrector: EPINavigatorCorrector())
             let corrected = try acquisitions.compactMap { try prepared.process($0) }

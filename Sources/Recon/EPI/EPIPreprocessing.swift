@@ -18,10 +18,16 @@ public final class EPIPreprocessing {
 
     /// What the XML header asks for: regridding when its ConventionalEPI description puts samples
     /// on the ramps, navigator correction when it announces navigators (numberOfNavigators > 0).
-    public static func requested(by header: HeaderValue) -> (regrid: Bool, navigators: Bool) {
+    /// A description that gives gradient timings must give consistent ones (else an error); one
+    /// without any timing asks for no regridding.
+    public static func requested(by header: HeaderValue, operation: String = "reconstruct") throws -> (regrid: Bool, navigators: Bool) {
         guard header.value(at: "encoding.0.trajectory")?.stringValue?.lowercased() == "epi",
               let description = header.value(at: "encoding.0.trajectoryDescription") else { return (false, false) }
-        let regrid = (try? EPITrapezoid(header: header))?.samplesRamps ?? false
+        let names = Set((description["userParameterLong"]?.items ?? []).compactMap { $0["name"]?.stringValue })
+        var regrid = false
+        if !names.isDisjoint(with: ["rampUpTime", "rampDownTime", "flatTopTime"]) {
+            regrid = try EPITrapezoid(header: header, operation: operation).samplesRamps
+        }
         let navigators = (description["userParameterLong"]?.items ?? []).contains {
             $0["name"]?.stringValue == "numberOfNavigators" && ($0["value"]?.intValue ?? 0) > 0
         }
