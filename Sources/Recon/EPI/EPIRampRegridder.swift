@@ -47,8 +47,6 @@ public final class EPIRampRegridder: @unchecked Sendable {
     public let isIdentity: Bool
     /// Fraction of the encoded field of view the image model covers (1 for a copy).
     public let support: Double
-    /// Band-limited forward model Q [numSamples, outputSamples], complex64 (for `sample`).
-    private let model: NDArray
     /// Regridding operator M [outputSamples, numSamples], complex64.
     private let regrid: NDArray
 
@@ -65,7 +63,6 @@ public final class EPIRampRegridder: @unchecked Sendable {
         let k = trapezoid.positions(gridSize: n, balanced: options.balanced)
         self.positions = k
         isIdentity = m == n && k.enumerated().allSatisfy { abs($0.element - Double($0.offset - n / 2)) < 1e-9 }
-        model = try EPIRampRegridder.dirichlet(positions: k, grid: n).astype(.complex64).contiguous()
         if isIdentity {
             support = 1
             regrid = try NDArray.eye(n, dtype: .complex64)
@@ -146,9 +143,10 @@ public final class EPIRampRegridder: @unchecked Sendable {
     }
 
     /// The forward model: grid values along axis 0 (outputSamples) → what the ramp-sampled ADC
-    /// records (numSamples); for simulation and tests.
+    /// records (numSamples) for an object inside the encoded field of view; for checks and tests.
     public func sample(_ grid: NDArray) throws -> NDArray {
-        try transform(grid, with: model, from: outputSamples, to: trapezoid.numSamples, what: "ramp sampling")
+        let q = try EPIRampRegridder.dirichlet(positions: positions, grid: outputSamples).astype(.complex64).contiguous()
+        return try transform(grid, with: q, from: outputSamples, to: trapezoid.numSamples, what: "ramp sampling")
     }
 
     private func transform(_ x: NDArray, with matrix: NDArray, from: Int, to: Int, what: String) throws -> NDArray {
