@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "ParallelImagingTests", dependencies: ["ParallelImaging", "NDArray", "Fourier", "ArrayFormats", "PeerTestSupport"]),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "TractographyTests", dependencies: ["Tractography", "ArrayFormats", "NDArray", "PeerTestSupport"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "Fourier", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "Fourier", "NDArray", "Recon", "PeerTestSupport"]),
         .testTarget(name: "ToolboxesTests", dependencies: ["Toolboxes", "Fourier", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "GadgetsTests", dependencies: ["Gadgets", "ISMRMRD", "Recon", "Fourier", "ParallelImaging", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),

@@ -130,15 +130,16 @@ enum BufferBuiltins {
             }
             return .handle(SelectionHandle(dataset: d, indices: base, description: what.joined(separator: ", ")))
         },
-        BuiltinEntry("buffer(f, trigger=\"none\", n=\"none\", s=\"none\", remove_oversampling=false, ignore_segment=true, split_slices=false)",
+        BuiltinEntry("buffer(f, trigger=\"none\", n=\"none\", s=\"none\", remove_oversampling=false, ignore_segment=true, split_slices=false, epi=false, epi_fit=\"linear\", best_effort=false)",
                      family: family,
                      summary: "Buffer readouts into k-space the way Gadgetron does (AcquisitionAccumulateTrigger + BucketToBuffer): a list of buffers with .data [RO, E1, E2, CHA, N, S, SLC], .ref, .headers, .sampling.",
                      description: """
-                     Noise readouts are dropped (see noise(f)). Readouts flagged ACQ_IS_PARALLEL_CALIBRATION or …_AND_IMAGING go to ref; every readout flagged neither ACQ_IS_PARALLEL_CALIBRATION nor ACQ_IS_PHASECORR_DATA goes to data (so calibration-and-imaging lines land in both). \
+                     Noise readouts are dropped (see noise(f)), and so are EPI navigators (ACQ_IS_PHASECORR_DATA). Readouts flagged ACQ_IS_PARALLEL_CALIBRATION or …_AND_IMAGING go to ref; every readout flagged neither ACQ_IS_PARALLEL_CALIBRATION nor ACQ_IS_PHASECORR_DATA goes to data (so calibration-and-imaging lines land in both). \
                      A buffer closes whenever the trigger counter changes (none: the whole file is one); n and s choose the counters laid out along N and S (average, contrast, phase, repetition, set, segment, slice). \
                      Sizes come from the XML header (encodedSpace, encodingLimits) with the data's own counters as fallback; readouts are placed by center_sample (asymmetric echoes zero-padded), lines are shifted so the encoding centre sits at E1/2 (partial Fourier), and ACQ_IS_REVERSE readouts are time-reversed first. \
                      remove_oversampling=true crops the readout to the recon field of view as Gadgetron's RemoveROOversampling does. ignore_segment=true (the default) keeps EPI readouts whose segment counter marks the readout polarity in one buffer. \
-                     .headers holds the AcquisitionHeaders laid out [E1, E2, N, S, SLC]: index it, or ask a field for an array (b.headers.idx.kspace_encode_step_1).
+                     .headers holds the AcquisitionHeaders laid out [E1, E2, N, S, SLC]: index it, or ask a field for an array (b.headers.idx.kspace_encode_step_1). \
+                     epi=true prepares EPI readouts first, as Gadgetron's EPIReconXGadget and EPICorrGadget do: ramp-sampled readouts are regridded to the flat-top grid (epi_regrid) and each echo train's navigators correct its reversed lines (epi_correct, fit epi_fit= "linear" or "constant"); epi="regrid" or epi="correct" does one step only. A train without navigators is an error unless best_effort=true (then it stays uncorrected, with a warning).
                      """,
                      example: "bufs = buffer(f, trigger=\"slice\", n=\"repetition\")\nb = bufs[0]\nshape(b.data)     # [RO, E1, E2, CHA, N, S, SLC]\nimg = rss(ifft(b.data, axes=[RO, E1]), axis=CHA)") { a in
             var options = BufferOptions()
@@ -153,9 +154,33 @@ enum BufferBuiltins {
             guard let header = fileHeader else {
                 throw a.error("buffering needs the file's XML header: pass the dataset or a selection of it", kind: .argument)
             }
-            return .list(try buffers(stream, header: header, options: options).map(bitValue))
+            let (regrid, correct) = try epiSteps(a)
+            if !regrid && !correct { return .list(try buffers(stream, header: header, options: options).map(bitValue)) }
+            let p = EPIPreprocessing(regridder: regrid ? try EPIRampRegridder(header: header) : nil,
+                                     corrector: correct ? EPINavigatorCorrector(options: try EPIBuiltins.navigatorOptions(a, fit: "epi_fit"), operation: "buffer") : nil)
+            let bits = try buffers(EPIBuiltins.processed(stream, p), header: header, options: options)
+            EPIBuiltins.report(p, a, operation: "buffer")
+            return .list(bits.map(bitValue))
         },
     ]
+
+    /// Which EPI steps `epi=` asks for: (regrid, correct).
+    static func epiSteps(_ a: Args) throws -> (Bool, Bool) {
+        switch a["epi"] {
+        case .bool(let on): return (on, on)
+        case .none: return (false, false)
+        case .string(let s):
+            switch s.lowercased() {
+            case "regrid": return (true, false)
+            case "correct": return (false, true)
+            case "both", "all": return (true, true)
+            case "none", "": return (false, false)
+            default: break
+            }
+        default: break
+        }
+        throw a.bad("epi", expected: "true, false, \"regrid\" or \"correct\"")
+    }
 
     /// Every buffer the readouts make with `options`.
     static func buffers(_ stream: AcquisitionSource, header: HeaderValue, options: BufferOptions) throws -> [ReconBit] {
@@ -173,12 +198,25 @@ enum BufferBuiltins {
 
     /// A whole dataset buffered the usual way: readout oversampling removed, the counter named by
     /// argument `nName` (e.g. repetition) along N.
-    static func bufferDataset(_ d: DatasetHandle, n nName: String, _ a: Args) throws -> [ReconBit] {
+    /// EPI files whose header asks for it are regridded and navigator-corrected on the way
+    /// (`epi` then says what was done; nil when nothing was); argument `best_effort` decides what
+    /// a train without navigators does.
+    static func bufferDataset(_ d: DatasetHandle, n nName: String, _ a: Args) throws -> (bits: [ReconBit], epi: EPIPreprocessing?) {
         var options = BufferOptions()
         options.n = try counter(a, nName, allowed: Counter.bufferDimensions)
         options.removeOversampling = true
         let stream = try d.file.stream()
-        return try buffers(AcquisitionSource { try stream.next() }, header: try d.file.header(), options: options)
+        let header = try d.file.header()
+        var source = AcquisitionSource { try stream.next() }
+        let wanted = try EPIPreprocessing.requested(by: header)
+        var epi: EPIPreprocessing? = nil
+        if wanted.regrid || wanted.navigators {
+            let p = EPIPreprocessing(regridder: wanted.regrid ? try EPIRampRegridder(header: header) : nil,
+                                     corrector: wanted.navigators ? EPINavigatorCorrector(options: EPINavigatorOptions(bestEffort: try a.bool("best_effort")), operation: "reconstruct") : nil)
+            source = EPIBuiltins.processed(source, p)
+            epi = p
+        }
+        return (try buffers(source, header: header, options: options), epi)
     }
 }
 

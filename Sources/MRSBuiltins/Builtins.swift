@@ -23,6 +23,8 @@ public enum Builtins {
         r.add(IsmrmrdBuiltins.entries)
         r.addFamily(BufferBuiltins.family, summary: "selecting readouts and buffering them Gadgetron-style")
         r.add(BufferBuiltins.entries)
+        r.addFamily(EPIBuiltins.family, summary: "EPI as scanners record it: ramp-sampling regridding, navigator phase correction")
+        r.add(EPIBuiltins.entries)
         r.addFamily(FourierBuiltins.family, summary: "centred orthonormal FFTs (FFTW)")
         r.add(FourierBuiltins.entries)
         r.addFamily(CoilBuiltins.family, summary: "coil maps, coil combination, prewhitening, oversampling removal")

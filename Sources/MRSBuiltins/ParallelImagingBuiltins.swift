@@ -161,10 +161,10 @@ enum ParallelImagingBuiltins {
                      example: "g = gfactor(k, [80, 80])\nsnapshot(g, \"gfactor.png\", scale=[1, 2])") { a in
             .array(try kernel(a).gFactor(shape: try grid(a, "shape"), sensitivities: try a.optionalArray("maps")))
         },
-        BuiltinEntry("reconstruct(b, combine=\"rss\", kernel=[5, 4], lambda=0.01, acceleration=none, n=\"repetition\")", family: family,
+        BuiltinEntry("reconstruct(b, combine=\"rss\", kernel=[5, 4], lambda=0.01, acceleration=none, n=\"repetition\", best_effort=false)", family: family,
                      summary: "Reconstruct a buffer (or a whole dataset) the way Gadgetron's default chain does: GRAPPA when accelerated, inverse FFT, coil combination, readout oversampling removed → images [X, Y, Z, N, S, SLC].",
                      description: """
-                     b is a buffer from buffer() or a dataset from ismrmrd(); a dataset is buffered as buffer(f, n=n) and gives one image array, or a list when its readouts make several buffers. \
+                     b is a buffer from buffer() or a dataset from ismrmrd(); a dataset is buffered as buffer(f, n=n) and gives one image array, or a list when its readouts make several buffers. An EPI dataset whose header asks for it is first regridded (ramp sampling in its trajectoryDescription) and navigator-corrected (numberOfNavigators > 0; a train without navigators is an error, or with best_effort=true stays uncorrected with a warning), as buffer(f, epi=true) does; a line printed says so. \
                      combine="rss" gives magnitude images √Σ|x|²; combine="sense" gives complex SENSE-1 images Σ conj(s)·x / Σ|s|² with Inati maps s per slice from the calibration data (zero-padded to full size), or from the coil images when there is none. \
                      Accelerated data (lines missing between acquired ones) is filled with grappa(b, kernel=, lambda=) first. Dimensions of size 1 stay: squeeze() them for display.
                      """,
@@ -175,7 +175,12 @@ enum ParallelImagingBuiltins {
             }
             let options = try options(a)
             if case .handle(let d as DatasetHandle) = a["b"] {
-                let buffers = try BufferBuiltins.bufferDataset(d, n: "n", a)
+                let (buffers, epi) = try BufferBuiltins.bufferDataset(d, n: "n", a)
+                if let epi {
+                    // Say what was done to the raw data, as Gadgetron's log would.
+                    a.interp.output("reconstruct: \(epi.summary)\n")
+                    EPIBuiltins.report(epi, a, operation: "reconstruct")
+                }
                 guard !buffers.isEmpty else { throw a.error("the dataset has no imaging readouts to reconstruct", kind: .value) }
                 let images = try buffers.map { bit -> Value in
                     let record = BufferBuiltins.bitValue(bit)

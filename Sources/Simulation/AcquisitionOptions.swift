@@ -54,6 +54,31 @@ public struct AcquisitionOptions: Sendable {
         public static let none = EPIPhaseError()
     }
 
+    /// Ramp sampling of EPI readouts: the trapezoidal gradient lobe the ADC samples, including
+    /// its ramps. The readout then records k-space at the lobe's uneven positions (the same
+    /// number of samples, X × oversampling, now spread over ramps and flat top) and the header's
+    /// trajectoryDescription carries the timings, as siemens_to_ismrmrd writes them.
+    public struct RampSampling: Sendable, Equatable {
+        /// Ramp-up time, µs (nil: a quarter of the sampling window, in whole µs).
+        public var rampUp_us: Double?
+        /// Ramp-down time, µs (nil: as the ramp up).
+        public var rampDown_us: Double?
+        /// Flat-top time, µs (nil: what the sampling window needs, X × oversampling × dwell
+        /// minus the part of the window on the ramps, for a window that starts `rampStart` into the ramp).
+        public var flatTop_us: Double?
+        /// Fraction of the ramp-up time that passes before the first sample (0: sampling starts
+        /// with the ramp; the window is centred in the lobe).
+        public var rampStart: Double
+
+        /// Ramps of `rampUp`/`rampDown` µs, the first sample `rampStart` of the way up the ramp.
+        public init(rampUp_us: Double? = nil, rampDown_us: Double? = nil, flatTop_us: Double? = nil, rampStart: Double = 0.2) {
+            self.rampUp_us = rampUp_us
+            self.rampDown_us = rampDown_us
+            self.flatTop_us = flatTop_us
+            self.rampStart = rampStart
+        }
+    }
+
     /// Line ordering and polarity.
     public var ordering: Ordering = .cartesian
     /// In-plane acceleration R along E1 (every R-th line is sampled, the centre line always).
@@ -89,6 +114,8 @@ public struct AcquisitionOptions: Sendable {
     public var sliceLimitInHeader: Bool = true
     /// Odd/even echo mismatch of EPI (none by default).
     public var epiPhaseError: EPIPhaseError = .none
+    /// Ramp sampling of EPI readouts (nil: samples on the flat top only, the old behaviour).
+    public var rampSampling: RampSampling? = nil
     /// Field of view, slice stack and orientation.
     public var geometry = SliceGeometry()
     /// Sequence timing (TR, TE, flip angle, echo spacing, dwell time, clock).

@@ -49,6 +49,9 @@ public final class AcquisitionSimulator {
     /// Receive channels.
     public let channels: Int
 
+    /// The ramp-sampled readout gradient (EPI with ramp sampling only).
+    public let ramp: RampSampledReadout?
+
     /// Coil images as complex64 [X, Y, CHA, SLC, N] with N = 1 or one set per repetition.
     private let images: NDArray
     private let fftOptions = FFTOptions(planning: .estimate, threads: 1)
@@ -99,7 +102,17 @@ public final class AcquisitionSimulator {
         self.channels = cha
         self.images = try coilImages.astype(.complex64).reshaped(shape)
         self.plan = try AcquisitionPlan(options: options, lines: y, slices: slc, readoutSamples: x * options.oversampling)
-        self.header = SimulatedHeader.make(options: options, plan: plan, reconX: x, channels: cha)
+        if let r = options.rampSampling {
+            guard options.ordering == .epi else { throw ArrayError(op, "ramp sampling is for EPI readouts (ordering \"epi\"), not \(options.ordering.rawValue)") }
+            let lobe = try RampSampledReadout(r, samples: x * options.oversampling, dwell_us: plan.timing.dwellTime_us)
+            guard lobe.total_us <= plan.timing.echoSpacing_ms * 1000 + 1e-9 else {
+                throw ArrayError(op, "the readout gradient lobe (\(lobe.total_us) µs with ramps) is longer than the echo spacing (\(plan.timing.echoSpacing_ms * 1000) µs)")
+            }
+            self.ramp = lobe
+        } else {
+            self.ramp = nil
+        }
+        self.header = SimulatedHeader.make(options: options, plan: plan, reconX: x, channels: cha, ramp: ramp)
     }
 
     /// Refuses a geometry with missing or degenerate values.
@@ -165,7 +178,10 @@ public final class AcquisitionSimulator {
         let padded = try slice.centerResized([samples, -1, -1, -1])
         let k = try fft(padded, axes: [0, 1], options: fftOptions).contiguous()
         let e = options.epiPhaseError
-        guard options.ordering == .epi, e != .none else { return (set, k, k) }
+        guard options.ordering == .epi, e != .none else {
+            let sampled = try rampSampled(k)
+            return (set, sampled, sampled)
+        }
         // The error is a phase across the readout's field of view: constant plus linear (an echo shift).
         var hybrid = try ifft(k, axes: [0], options: fftOptions).contiguous()
         let n = samples
@@ -176,7 +192,14 @@ public final class AcquisitionSimulator {
         hybrid.withUnsafeMutableBufferPointer(as: Complex64.self) { p in
             for i in 0..<p.count { p[i] = p[i] * ramp[i % n] }
         }
-        return (set, k, try fft(hybrid, axes: [0], options: fftOptions).contiguous())
+        return (set, try rampSampled(k), try rampSampled(try fft(hybrid, axes: [0], options: fftOptions)))
+    }
+
+    /// K-space lines [RO, …] as the ADC records them: on the ramps' uneven positions when the
+    /// readout samples the ramps (reversed echoes then store the same samples time-reversed).
+    private func rampSampled(_ k: NDArray) throws -> NDArray {
+        guard let ramp else { return k }
+        return try ramp.sample(profiles: try ifft(k, axes: [0], options: fftOptions)).contiguous()
     }
 
     /// Copies line `line` of slice `slice` into a readout [RO, CHA], time-reversed when asked.

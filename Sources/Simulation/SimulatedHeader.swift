@@ -10,7 +10,7 @@ enum SimulatedHeader {
     /// Gyromagnetic ratio of ¹H, Hz/T.
     static let protonGamma = 42.577_478_92e6
 
-    static func make(options o: AcquisitionOptions, plan: AcquisitionPlan, reconX: Int, channels: Int) -> HeaderValue {
+    static func make(options o: AcquisitionOptions, plan: AcquisitionPlan, reconX: Int, channels: Int, ramp: RampSampledReadout? = nil) -> HeaderValue {
         let info = o.information, g = o.geometry, t = plan.timing
         let readoutSamples = reconX * o.oversampling
         let description = info.seriesDescription ?? info.protocolName
@@ -27,16 +27,18 @@ enum SimulatedHeader {
                 ("identifier", .string("ConventionalEPI")),
                 ("userParameterLong", .list([
                     parameter("numSamples", .int(readoutSamples)),
-                    parameter("rampUpTime", .int(0)),
-                    parameter("rampDownTime", .int(0)),
-                    parameter("flatTopTime", .int(Int((Double(readoutSamples) * t.dwellTime_us).rounded()))),
-                    parameter("acqDelayTime", .int(0)),
+                    parameter("rampUpTime", .int(Int((ramp?.rampUp_us ?? 0).rounded()))),
+                    parameter("rampDownTime", .int(Int((ramp?.rampDown_us ?? 0).rounded()))),
+                    parameter("flatTopTime", .int(Int((ramp?.flatTop_us ?? Double(readoutSamples) * t.dwellTime_us).rounded()))),
+                    parameter("acqDelayTime", .int(Int((ramp?.acqDelay_us ?? 0).rounded()))),
                     parameter("numberOfNavigators", .int(o.navigators)),
                 ])),
                 ("userParameterDouble", .list([
                     parameter("dwellTime", .double(t.dwellTime_us)),
                 ])),
-                ("comment", .string("simulated by mrs: samples on the gradient flat top only (no ramp sampling); reversed echoes are stored time-reversed")),
+                ("comment", .string(ramp == nil
+                    ? "simulated by mrs: samples on the gradient flat top only (no ramp sampling); reversed echoes are stored time-reversed"
+                    : "simulated by mrs: ramp sampling on a trapezoidal readout lobe (regrid before the FFT); reversed echoes are stored time-reversed")),
             ])))
         }
         if o.acceleration > 1 {

@@ -89,7 +89,7 @@ final class StreamConfigurationTests: XCTestCase {
     /// Every property a built-in declares is read by it (so none is reported as ignored), an
     /// undeclared one is reported, and unknown classes list the built-ins.
     func testCatalogPropertiesAndUnknownClasses() throws {
-        XCTAssertEqual(GadgetCatalog.classes.count, 20)
+        XCTAssertEqual(GadgetCatalog.classes.count, 22)
         for c in GadgetCatalog.classes {
             let defaults = c.properties.map { ($0.name, $0.defaultValue.replacingOccurrences(of: "\"", with: "")) }
             let (_, ignored) = try GadgetCatalog.make(c.name, properties: defaults + [("perform_timing", "true")])

@@ -30,8 +30,11 @@ func workshopObject(n: Int, slices: Int, coils: Int) throws -> (phantom: NDArray
 /// navigators and noise left out. Returns [RO, E1, CHA, SLC] per repetition.
 func kSpaceFromFile(_ path: String) throws -> [NDArray] {
     let f = try ISMRMRDFile(path: path)
-    let acquisitions = try f.acquisitions()
-    let header = try f.header()
+    return try kSpace(try f.acquisitions(), header: try f.header(), path: path)
+}
+
+/// `acquisitions` sorted into k-space per repetition as `kSpaceFromFile` does.
+func kSpace(_ acquisitions: [Acquisition], header: HeaderValue, path: String = "acquisitions") throws -> [NDArray] {
     guard let ro = header.value(at: "encoding.0.encodedSpace.matrixSize.x")?.intValue,
           let e1 = header.value(at: "encoding.0.encodedSpace.matrixSize.y")?.intValue,
           let reps = header.value(at: "encoding.0.encodingLimits.repetition.maximum")?.intValue else {

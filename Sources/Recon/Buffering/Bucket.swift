@@ -3,7 +3,8 @@ import ISMRMRD
 /// Which readouts go where, as in Gadgetron's AcquisitionBucket: calibration readouts
 /// (ACQ_IS_PARALLEL_CALIBRATION or _AND_IMAGING) go to `ref`; every readout that is neither
 /// ACQ_IS_PARALLEL_CALIBRATION nor ACQ_IS_PHASECORR_DATA goes to `data` — so calibration lines
-/// that are also imaging lines land in both. Noise readouts never get here.
+/// that are also imaging lines land in both. EPI navigators (ACQ_IS_PHASECORR_DATA) go nowhere,
+/// even those of a calibration scan: they are not k-space lines. Noise readouts never get here.
 struct Bucket {
     var data: [Acquisition] = []
     var ref: [Acquisition] = []
@@ -12,6 +13,7 @@ struct Bucket {
 
     mutating func add(_ a: Acquisition) {
         let h = a.head
+        if h.isSet(.ACQ_IS_PHASECORR_DATA) { return }
         if h.isSet(.ACQ_IS_PARALLEL_CALIBRATION) || h.isSet(.ACQ_IS_PARALLEL_CALIBRATION_AND_IMAGING) {
             ref.append(a)
         }
