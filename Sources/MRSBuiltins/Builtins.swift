@@ -45,6 +45,7 @@ public enum Builtins {
         r.add(GadgetBuiltins.classEntries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
+        r.errorHints.append(DimensionConstants.axisHint)
         r.addFamily(IsmrmrdBuiltins.flagFamily, summary: "ISMRMRD acquisition flags (1-based numbers: flag v is bit 1 << (v − 1))")
         r.add(IsmrmrdBuiltins.constants)
         HeaderValues.registerFormatters()
@@ -72,4 +73,18 @@ enum DimensionConstants {
         ConstantEntry("S", family: family, value: .int(5), summary: "The buffer's user-chosen S dimension (5)."),
         ConstantEntry("SLC", family: family, value: .int(6), summary: "Slice axis (6)."),
     ]
+
+    /// For "axis 3 is out of range for an array of rank 3" raised by a call whose line names a
+    /// dimension with that number: the names are axes of the 7-D buffer layout, not of any array.
+    static func axisHint(_ message: String, _ line: String) -> String? {
+        guard message.contains("is out of range for an array of rank"),
+              let axisText = message.split(separator: " ").drop(while: { $0 != "axis" }).dropFirst().first,
+              let axis = Int(axisText) else { return nil }
+        let words = Set(line.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
+        guard let name = constants.first(where: {
+            if case .int(let v) = $0.value { return v == axis && words.contains($0.name) }
+            return false
+        })?.name else { return nil }
+        return "\(name) is axis \(axis) of the 7-D buffer layout [RO, E1, E2, CHA, N, S, SLC]; on an array laid out otherwise give the axis number (for [RO, E1, CHA] the coils are axis 2, or -1)"
+    }
 }

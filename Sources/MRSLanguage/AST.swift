@@ -39,6 +39,7 @@ enum BinaryOperator: String {
     case add = "+", sub = "-", mul = "*", div = "/", mod = "%", pow = "^", matmul = "@"
     case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
     case `in` = "in", notIn = "not in"
+    case bitAnd = "&", bitOr = "|", bitXor = "xor", shiftLeft = "<<", shiftRight = ">>"
 }
 
 struct Argument {

@@ -81,6 +81,7 @@ public final class Interpreter {
         } catch let e as ArrayError {
             var err = MRSError(.value, "\(fn.name): \(e.message)", at: args.location)
             if e.operation != fn.name { err.message = "\(fn.name): \(e.description)" }
+            if let hint = registry.hint(for: e.message, at: args.location) { err.message += "; " + hint }
             throw err
         } catch {
             guard let site = args.location else { throw error }

@@ -1,7 +1,7 @@
 /// Reserved words.
 public enum Keyword: String, CaseIterable, Sendable {
     case `if`, elif, `else`, end, `for`, `in`, `while`, fn, `return`, `break`, `continue`, global
-    case `true`, `false`, none, and, or, not
+    case `true`, `false`, none, and, or, not, xor
 }
 
 /// A piece of a double-quoted string: literal text, or an interpolated `{expr[:spec]}`.
@@ -45,16 +45,14 @@ struct Lexer {
     }
 
     private static let symbols3 = ["..."]
-    private static let symbols2 = ["|>", "->", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/="]
+    private static let symbols2 = ["|>", "->", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "<<", ">>"]
     /// Operators of Python, MATLAB, Julia and C that mrs spells otherwise (longest first): the
     /// token they stand for and what to write.
     private static let otherOperators: [(String, TokenKind, String)] = [
         ("&&", .keyword(.and), "write 'and'"), ("||", .keyword(.or), "write 'or'"), ("**", .symbol("^"), "powers are written 'x ^ 2'"),
-        ("&", .keyword(.and), "write 'and' (elementwise on arrays); test ISMRMRD flags with has_flag(a, ACQ_…)"),
-        ("|", .keyword(.or), "write 'or' (elementwise on arrays); combine ISMRMRD flags with flag_bits(…)"),
         ("!", .keyword(.not), "write 'not'"), ("~", .keyword(.not), "write 'not'"),
     ]
-    private static let symbols1: Set<UInt8> = Set("+-*/%^@<>=()[]{},:.?".utf8)
+    private static let symbols1: Set<UInt8> = Set("+-*/%^@<>=()[]{},:.?&|".utf8)
 
     private func peek(_ k: Int = 0) -> UInt8 { i + k < b.count ? b[i + k] : 0 }
     private static func isIdentStart(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95 || c >= 0x80 }

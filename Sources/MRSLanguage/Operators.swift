@@ -70,12 +70,53 @@ enum Operators {
         case .ge: return .ge
         case .eq: return .eq
         case .ne: return .ne
+        case .bitAnd: return .bitAnd
+        case .bitOr: return .bitOr
+        case .bitXor: return .bitXor
+        case .shiftLeft: return .shiftLeft
+        case .shiftRight: return .shiftRight
         default: return .add
+        }
+    }
+
+    /// `&`, `|`, `xor`, `<<`, `>>` on two numbers: bitwise on integers, logical on booleans
+    /// (`&`, `|`, `xor`), refused for floats and complex numbers.
+    private static func scalarBits(_ op: BinaryOperator, _ a: Scalar, _ b: Scalar) throws -> Value {
+        let shift = op == .shiftLeft || op == .shiftRight
+        if case .bool(let x) = a, case .bool(let y) = b, !shift {
+            switch op {
+            case .bitAnd: return .bool(x && y)
+            case .bitOr: return .bool(x || y)
+            default: return .bool(x != y)
+            }
+        }
+        guard a.kind <= .int, b.kind <= .int else {
+            throw MRSError(.type, "bit operator '\(op.rawValue)' needs integers or booleans, got \(Value(a).typeDescription) and \(Value(b).typeDescription)")
+        }
+        let x = a.asInt, y = b.asInt
+        switch op {
+        case .bitAnd: return .int(x & y)
+        case .bitOr: return .int(x | y)
+        case .bitXor: return .int(x ^ y)
+        default:
+            if y < 0 { throw MRSError(.value, "shift counts must not be negative ('\(op.rawValue)' by \(y))") }
+            if op == .shiftLeft {
+                // Bits shifted past the sign are an overflow, as for every other integer operation.
+                guard y < Int.bitWidth, (x << y) >> y == x else {
+                    throw MRSError(.value, "integer overflow in '<<' (\(x) << \(y)); the result does not fit in 64 bits")
+                }
+                return .int(x << y)
+            }
+            return .int(x >> y)
         }
     }
 
     /// Python-style arithmetic on two numbers.
     static func scalarBinary(_ op: BinaryOperator, _ a: Scalar, _ b: Scalar) throws -> Value {
+        switch op {
+        case .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight: return try scalarBits(op, a, b)
+        default: break
+        }
         let kind = max(a.kind, b.kind, .int)
         switch kind {
         case .int:

@@ -1,6 +1,7 @@
 /// Recursive-descent parser, one method per precedence level (lowest first):
-/// `|>`, `or`, `and`, `not`, comparisons, `+ -`, `* / %`, `@`, unary `-`, `^`, then
-/// call/index/field. Errors are collected; after one, the parser skips to the next statement and
+/// `|>`, `or`, `and`, `not`, comparisons, `|`, `xor`, `&`, `<< >>`, `+ -`, `* / %`, `@`, unary
+/// `-`, `^`, then call/index/field. The bit operators sit between comparisons and arithmetic, as
+/// in Python, so `flags & mask == mask` is `(flags & mask) == mask`. Errors are collected; after one, the parser skips to the next statement and
 /// goes on, so a run reports several.
 struct Parser {
     private let source: SourceFile
@@ -502,13 +503,13 @@ struct Parser {
     }
 
     private mutating func parseComparison() throws -> Expr {
-        let lhs = try parseAdditive()
+        let lhs = try parseBitOr()
         skipNewlinesIfNested()
         guard let op = comparisonOperator() else { return lhs }
         let t = advance()
         if op == .notIn { advance() }
         skipNewlines()
-        let rhs = try parseAdditive()
+        let rhs = try parseBitOr()
         skipNewlinesIfNested()
         if comparisonOperator() != nil {
             throw failure("comparisons cannot be chained; combine them with 'and' (a < b and b < c)")
@@ -527,6 +528,30 @@ struct Parser {
             let rhs = try operand(&self)
             lhs = Expr(kind: .binary(op, lhs, rhs), loc: loc(t))
         }
+    }
+
+    private mutating func parseBitOr() throws -> Expr {
+        try parseBinaryLevel(["|": .bitOr]) { try $0.parseBitXor() }
+    }
+
+    private mutating func parseBitXor() throws -> Expr {
+        var lhs = try parseBitAnd()
+        while true {
+            skipNewlinesIfNested()
+            guard isKeyword(.xor) else { return lhs }
+            try link()
+            let t = advance()
+            skipNewlines()
+            lhs = Expr(kind: .binary(.bitXor, lhs, try parseBitAnd()), loc: loc(t))
+        }
+    }
+
+    private mutating func parseBitAnd() throws -> Expr {
+        try parseBinaryLevel(["&": .bitAnd]) { try $0.parseShift() }
+    }
+
+    private mutating func parseShift() throws -> Expr {
+        try parseBinaryLevel(["<<": .shiftLeft, ">>": .shiftRight]) { try $0.parseAdditive() }
     }
 
     private mutating func parseAdditive() throws -> Expr {

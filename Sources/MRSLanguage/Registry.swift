@@ -151,7 +151,20 @@ public final class Registry {
     /// Family descriptions for `help` (family name → one line).
     public private(set) var families: [(name: String, summary: String)] = []
 
+    /// Sentences that layers above the language add to a built-in's error, given its message and
+    /// the source line of the call (the first that answers is appended). The language knows no
+    /// MRI; this is how a message can say what a dimension name meant.
+    public var errorHints: [(_ message: String, _ line: String) -> String?] = []
+
     public init() {}
+
+    /// The hint for a built-in's error `message` raised by the call at `location`, if any.
+    func hint(for message: String, at location: SourceLocation?) -> String? {
+        guard !errorHints.isEmpty, let l = location else { return nil }
+        let line = l.file.line(l.file.lineColumn(l.offset).0)
+        for h in errorHints { if let text = h(message, line) { return text } }
+        return nil
+    }
 
     public func addFamily(_ name: String, summary: String) {
         if !families.contains(where: { $0.name == name }) { families.append((name, summary)) }

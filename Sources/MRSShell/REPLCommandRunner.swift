@@ -55,21 +55,33 @@ extension REPL {
         return text
     }
 
-    /// `clear`: every variable; `clear a b*`: those named or matching.
+    /// `clear`: every variable; `clear a b*`: those named or matching. Says what it removed, so
+    /// a MATLAB user expecting `clc` (clear the screen) learns what happened.
     private func clear(_ patterns: [String]) {
         let interp = session.interp
-        guard !patterns.isEmpty else {
+        var removed: [String] = []
+        if patterns.isEmpty {
+            removed = interp.globalNames
             interp.clearGlobals()
-            return
-        }
-        let names = interp.globalNames
-        for pattern in patterns {
-            let matching = names.filter { Whos.matches($0, pattern) }
-            if matching.isEmpty {
-                errorOutput("clear: no variable matches '\(pattern)'\n")
+        } else {
+            let names = interp.globalNames
+            for pattern in patterns {
+                let matching = names.filter { Whos.matches($0, pattern) && !removed.contains($0) }
+                if matching.isEmpty && !names.contains(where: { Whos.matches($0, pattern) }) {
+                    errorOutput("clear: no variable matches '\(pattern)'\n")
+                }
+                for name in matching { interp.setGlobal(name, nil) }
+                removed += matching
             }
-            for name in matching { interp.setGlobal(name, nil) }
         }
+        if !removed.isEmpty || patterns.isEmpty { output(Self.clearReport(removed)) }
+    }
+
+    /// "cleared 3 variables: a, b, k" (the list cut after 12 names), or that there were none.
+    static func clearReport(_ removed: [String]) -> String {
+        if removed.isEmpty { return "no variables to clear (to clear the screen press Ctrl-L)\n" }
+        let shown = removed.prefix(12).joined(separator: ", ") + (removed.count > 12 ? ", … (\(removed.count - 12) more)" : "")
+        return "cleared \(removed.count) variable\(removed.count == 1 ? "" : "s"): \(shown)\n"
     }
 
     /// `:time CODE`: runs the code as an input and reports what it cost.

@@ -4,11 +4,17 @@ import Foundation
 public enum BinaryOp: String, CaseIterable, Sendable {
     case add = "+", sub = "-", mul = "*", div = "/", pow = "^", mod = "%"
     case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
-    case and, or, xor
+    case and, or, xor = "logical xor"
     case maximum, minimum
+    /// Bitwise on integers, logical on booleans (NumPy's `&`, `|`, `^`).
+    case bitAnd = "&", bitOr = "|", bitXor = "xor"
+    /// Integer shifts; counts past 63 give 0 (or the sign for `>>`), negative counts are refused.
+    case shiftLeft = "<<", shiftRight = ">>"
 
     public var isComparison: Bool { [.eq, .ne, .lt, .le, .gt, .ge].contains(self) }
     public var isLogical: Bool { self == .and || self == .or || self == .xor }
+    /// The integer bit operations.
+    public var isBitwise: Bool { [.bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight].contains(self) }
     /// Comparisons that need an order (not defined for complex numbers).
     var needsOrder: Bool { [.lt, .le, .gt, .ge, .maximum, .minimum, .mod].contains(self) }
 }
@@ -95,6 +101,13 @@ extension NDArray {
             throw ArrayError("'\(op.rawValue)'", "not defined for complex values (\(a.text), \(b.text)); compare abs() or real()")
         }
         if op.isLogical { return (.bool, .bool) }
+        if op.isBitwise {
+            guard kind <= .int else {
+                throw ArrayError("'\(op.rawValue)'", "bit operations need integers or booleans, got \(a.text) and \(b.text)")
+            }
+            let shift = op == .shiftLeft || op == .shiftRight
+            return kind == .bool && !shift ? (.bool, .bool) : (.int64, .int64)
+        }
         switch op {
         case .div: kind = max(kind, .float)
         case .add, .sub, .mul, .mod, .maximum, .minimum, .pow: kind = max(kind, .int)
@@ -115,6 +128,9 @@ extension NDArray {
         if op == .pow && compute == .int64 {
             try checkNonNegativeIntExponent(y)
         }
+        if op == .shiftLeft || op == .shiftRight {
+            try checkShiftCounts(y, op)
+        }
         var out = try NDArray(uninitialized: shape, dtype: result, operation: "'\(op.rawValue)'")
         compute.visit(BinaryVisitor(op: op, a: x, b: y, out: &out))
         return out
@@ -126,6 +142,15 @@ extension NDArray {
         let p = c.basePointer(as: Int.self)
         for i in 0..<c.count where p[i] < 0 {
             throw ArrayError("'^'", "integers to negative integer powers are not allowed (exponent \(p[i])); use a float base such as 2.0")
+        }
+    }
+
+    /// Shifting by a negative count has no agreed meaning (C leaves it undefined): refused.
+    private static func checkShiftCounts(_ y: NDArray, _ op: BinaryOp) throws {
+        let c = y.contiguous()
+        let p = c.basePointer(as: Int.self)
+        for i in 0..<c.count where p[i] < 0 {
+            throw ArrayError("'\(op.rawValue)'", "shift counts must not be negative (got \(p[i]))")
         }
     }
 
@@ -186,7 +211,9 @@ private struct BinaryVisitor: DTypeVisitor {
         switch op {
         case .and: zipKernel(a, b, into: &out.pointee) { (x: Bool, y: Bool) -> Bool in x && y }
         case .or: zipKernel(a, b, into: &out.pointee) { (x: Bool, y: Bool) -> Bool in x || y }
-        case .xor, .ne: zipKernel(a, b, into: &out.pointee) { (x: Bool, y: Bool) -> Bool in x != y }
+        case .bitAnd: zipKernel(a, b, into: &out.pointee) { (x: Bool, y: Bool) -> Bool in x && y }
+        case .bitOr: zipKernel(a, b, into: &out.pointee) { (x: Bool, y: Bool) -> Bool in x || y }
+        case .xor, .bitXor, .ne: zipKernel(a, b, into: &out.pointee) { (x: Bool, y: Bool) -> Bool in x != y }
         case .eq: zipKernel(a, b, into: &out.pointee) { (x: Bool, y: Bool) -> Bool in x == y }
         case .lt: zipKernel(a, b, into: &out.pointee) { (x: Bool, y: Bool) -> Bool in !x && y }
         case .le: zipKernel(a, b, into: &out.pointee) { (x: Bool, y: Bool) -> Bool in !x || y }
@@ -219,6 +246,12 @@ private struct BinaryVisitor: DTypeVisitor {
         switch op {
         case .pow: zipKernel(a, b, into: &out.pointee) { (x: Int, y: Int) -> Int in intPower(x, y) }
         case .mod: zipKernel(a, b, into: &out.pointee) { (x: Int, y: Int) -> Int in flooredMod(x, y) }
+        case .bitAnd: zipKernel(a, b, into: &out.pointee) { (x: Int, y: Int) -> Int in x & y }
+        case .bitOr: zipKernel(a, b, into: &out.pointee) { (x: Int, y: Int) -> Int in x | y }
+        case .bitXor: zipKernel(a, b, into: &out.pointee) { (x: Int, y: Int) -> Int in x ^ y }
+        // Swift's smart shifts: past the width they give 0 (or the sign), never trap.
+        case .shiftLeft: zipKernel(a, b, into: &out.pointee) { (x: Int, y: Int) -> Int in x << y }
+        case .shiftRight: zipKernel(a, b, into: &out.pointee) { (x: Int, y: Int) -> Int in x >> y }
         default: break
         }
     }

@@ -101,12 +101,16 @@ final class REPLCommandTests: XCTestCase {
 
     func testClearSomeOrAllVariables() {
         let h = REPLHarness(lines: ["a = 1", "b = 2", "bb = 3", "clear a b?", "whos"]).run()
-        XCTAssertEqual(h.outputLines.dropFirst().first?.hasPrefix("b "), true, h.output)
+        XCTAssertEqual(h.outputLines.first, "cleared 2 variables: a, bb", h.output)
+        XCTAssertEqual(h.outputLines.dropFirst(2).first?.hasPrefix("b "), true, h.output)
         XCTAssertEqual(h.outputLines.last, "total: 1 variable, 8 B")
         h.type("clear nosuch")
         XCTAssertEqual(h.errors, "clear: no variable matches 'nosuch'\n")
+        XCTAssertEqual(h.output, "")
         h.type("clear", "whos")
-        XCTAssertEqual(h.output, "no variables\n")
+        XCTAssertEqual(h.output, "cleared 1 variable: b\nno variables\n")
+        h.type("clear")
+        XCTAssertEqual(h.output, "no variables to clear (to clear the screen press Ctrl-L)\n")
         h.type("b")
         XCTAssertTrue(h.errors.contains("undefined variable 'b'"), h.errors)
     }
