@@ -96,12 +96,12 @@ enum ArrayBuiltins {
             .list(try a.array("x").shape.map { .int($0) })
         },
         BuiltinEntry("size(x, axis=none)", family: family, summary: "Number of elements, or the length of one axis.",
-                     example: "size(buf, CHA)") { a in
+                     example: "size(buf.data, CHA)   # coils") { a in
             let x = try a.array("x")
             if a.isNone("axis") { return .int(x.count) }
             return .int(x.shape[try Shape.axis(try a.axis("axis"), rank: x.rank, operation: "size")])
         },
-        BuiltinEntry("ndim(x)", family: family, summary: "Number of dimensions of an array.", example: "ndim(buf)   # 7") { a in
+        BuiltinEntry("ndim(x)", family: family, summary: "Number of dimensions of an array.", example: "ndim(buf.data)   # 7") { a in
             .int(try a.array("x").rank)
         },
         BuiltinEntry("reshape(x, shape)", family: family,
@@ -128,7 +128,7 @@ enum ArrayBuiltins {
         },
         BuiltinEntry("concat(xs, axis=0)", family: family,
                      summary: "Join arrays along an existing axis (or join lists when given lists of lists).",
-                     example: "concat([a, b], axis=1)") { a in
+                     example: "concat([img0, img1], axis=1)   # side by side") { a in
             let xs = try a.list("xs")
             if xs.allSatisfy({ if case .list = $0 { return true } else { return false } }) && !xs.isEmpty {
                 return .list(xs.flatMap { $0.listItems })

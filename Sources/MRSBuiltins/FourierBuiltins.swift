@@ -23,7 +23,7 @@ enum FourierBuiltins {
         BuiltinEntry("ifft(x, axes=none, centered=true, ortho=true)", family: family,
                      summary: "Inverse FFT over the given axes (all when none): centred and orthonormal, the usual k-space → image step.",
                      description: "The inverse of fft with the same options: ifft(fft(x, axes=a), axes=a) is x.",
-                     example: "img = ifft(buf, axes=[0, 1])\ncoil_imgs = ifft(buf.data, axes=[RO, E1])") { a in
+                     example: "coil_imgs = ifft(buf.data, axes=[RO, E1])\nimg = rss(coil_imgs, axis=CHA)") { a in
             try transform(a, inverse: true)
         },
     ]

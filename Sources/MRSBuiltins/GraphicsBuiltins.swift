@@ -145,7 +145,7 @@ enum GraphicsBuiltins {
                      family: family,
                      summary: "Draw one or several lines into a PNG (lines run along axis; y of shape [N, L] gives L lines) and return the path.",
                      description: "x gives the horizontal values (default: the index). labels adds a legend. Complex input is drawn as its magnitude; plot real() and imag() for the parts.",
-                     example: "plot(abs(k[:, 32, 0]), \"profile.png\", title=\"readout 32\", xlabel=\"sample\")\nplot(stack([real(s), imag(s)]), \"parts.png\", labels=[\"re\", \"im\"])") { a in
+                     example: "plot(abs(k[:, 32, 0]), \"profile.png\", title=\"readout 32\", xlabel=\"sample\")\ns = k[:, 40, 0]\nplot(stack([real(s), imag(s)]), \"parts.png\", labels=[\"re\", \"im\"])") { a in
             var y = try a.array("y")
             if y.dtype.isComplex { y = try y.unary(.abs) }
             var o = PlotOptions()
@@ -170,7 +170,7 @@ enum GraphicsBuiltins {
                      family: family,
                      summary: "Draw 2-D points (a trajectory [2, N…] as ISMRMRD stores it, [N, 2], or complex kx + i·ky) into a PNG and return the path.",
                      description: "values colours each point through the colormap (with a colour bar); equal=true keeps one unit the same length on both axes.",
-                     example: "scatter(a.traj, \"spoke.png\")\nscatter(kx + 1i * ky, \"traj.png\", values=dcf)") { a in
+                     example: "t = traj_radial(256, 128, matrix=128)\nscatter(t[:, :, 0], \"spoke.png\")\nscatter(t[0] + 1i * t[1], \"traj.png\", values=dcf(t, [128, 128]))") { a in
             var o = ScatterOptions()
             o.values = try a.optionalArray("values")
             if let c = try colormap(a, "colormap") { o.colormap = c }

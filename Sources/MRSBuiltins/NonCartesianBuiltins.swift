@@ -159,7 +159,7 @@ enum NonCartesianBuiltins {
         BuiltinEntry("nufft_plan(traj, shape, tol=1e-4, units=\"cycles\", oversampling=2.0, precision=\"single\")", family: family,
                      summary: "Prepare the NUFFT for one trajectory and image shape once: p.forward(x) and p.adjoint(y) then skip the sorting and kernel set-up (for iterative reconstructions).",
                      description: "precision=\"double\" computes in complex128 (tolerances down to 1e-12). Fields: shape, grid (the oversampled grid), samples (the trajectory's sample shape), width (kernel points), tol.",
-                     example: "p = nufft_plan(t, [128, 128])\ny = p.forward(img)\nback = p.adjoint(y)") { a in
+                     example: "p = nufft_plan(t, [128, 128])\ny = p.forward(shepp_logan(128))\nback = p.adjoint(y)") { a in
             let shape = try imageShape(a, "shape")
             let t = try trajectory(a, "traj", shape: shape)
             let dtype: DType
@@ -228,7 +228,7 @@ enum NonCartesianBuiltins {
         },
         BuiltinEntry("nufft_coil_maps(y, traj, shape, radius=12, units=\"cycles\", method=\"inati\")", family: family,
                      summary: "Coil sensitivity maps [X, Y(, Z), CHA] from the centre of non-Cartesian k-space itself: samples with |k| < radius gridded with a smooth taper (no streaks), then Inati or Walsh maps.",
-                     example: "maps = nufft_coil_maps(y, t, [128, 128])") { a in
+                     example: "maps = nufft_coil_maps(yc, t, [128, 128])   # yc: [256, 128, CHA] coil samples") { a in
             let shape = try imageShape(a, "shape")
             let t = try trajectory(a, "traj", shape: shape)
             let y = try complexInput(try a.array("y"))
@@ -242,7 +242,7 @@ enum NonCartesianBuiltins {
                      maps [X, Y(, Z), CHA] default to nufft_coil_maps(y, traj, shape). Iterations stop after iterations= or when the residual relative to ‖Eᴴy‖ falls below tol=; every residual is kept in .residuals. lambda= adds Tikhonov regularisation (in the units of EᴴE). density= (weights, "pipe" or "voronoi") weights the data term, solving EᴴWE x = EᴴWy, which converges in fewer iterations at the cost of some noise. \
                      Progress (iteration and residual) is printed on a terminal, or always with verbose=true; Ctrl-C stops between iterations.
                      """,
-                     example: "r = cg_sense(y, t, [128, 128], iterations=15)\nsnapshot(abs(r.image), \"sense.png\")\nplot(r.residuals, \"residuals.png\", logy=true)") { a in
+                     example: "r = cg_sense(yc, t, [128, 128], iterations=15)\nsnapshot(abs(r.image), \"sense.png\")\nplot(r.residuals, \"residuals.png\", logy=true)") { a in
             let shape = try imageShape(a, "shape")
             let t = try trajectory(a, "traj", shape: shape)
             let y = try complexInput(try a.array("y"))

@@ -123,9 +123,13 @@ enum ParallelImagingBuiltins {
                     throw a.error("give the acceleration of the data to reconstruct (acceleration=2, or [2, 2] for E1 × E2), or pass a buffer", kind: .argument)
                 }
                 _ = r
-                let block = try asBuffered(input.data)
+                var block = try asBuffered(input.data)
+                // A buffer's ref of one slice is 7-D with N = S = SLC = 1: that is one slice too.
+                if block.rank > 4 && block.shape.dropFirst(4).allSatisfy({ $0 == 1 }) {
+                    block = try block.reshaped(Array(block.shape.prefix(4)))
+                }
                 guard block.rank == 4 else {
-                    throw a.bad("ref", expected: "calibration k-space [RO, E1, E2, CHA] (one slice), got \(Shape.text(block.shape))")
+                    throw a.bad("ref", expected: "calibration k-space [RO, E1, E2, CHA] of one slice (index N, S and SLC first)")
                 }
                 reference = try acquiredBlock(block, operation: op)
             }
@@ -152,13 +156,13 @@ enum ParallelImagingBuiltins {
         BuiltinEntry("grappa_weights(k, shape)", family: family,
                      summary: "Image-domain GRAPPA unmixing weights for k-space of size [RO, E1] (or [RO, E1, E2]): [X, Y, (Z,) CHAout, CHAin], so that coil image out = Σ weights · aliased coil images.",
                      description: "The aliased coil images are the centred orthonormal inverse FFT of the regularly undersampled k-space (zero-filled, calibration lines not added). Shows how GRAPPA unfolds aliasing pixel by pixel, and is what gfactor is computed from.",
-                     example: "w = grappa_weights(k, [80, 80])\nsnapshot(abs(w[:, :, 0, :]), \"weights.png\")") { a in
+                     example: "kern = grappa_calibrate(b)\nw = grappa_weights(kern, [80, 80])\nsnapshot(abs(w[:, :, 0, :]), \"weights.png\")") { a in
             .array(try kernel(a).imageWeights(shape: try grid(a, "shape")))
         },
         BuiltinEntry("gfactor(k, shape, maps=none)", family: family,
                      summary: "The g-factor map of a GRAPPA kernel for k-space of size [RO, E1] (or [RO, E1, E2]): how much noise the reconstruction amplifies at each pixel beyond the √R of fewer samples (1 = none).",
                      description: "Breuer et al. 2009: from the image-domain weights and coil-combination weights — conj(maps)/Σ|maps|² with maps [X, Y, (Z,) CHA], else the coil profile the weights imply (RSS-like). Assumes white noise: prewhiten the data first. Returns float32 [X, Y, (Z)].",
-                     example: "g = gfactor(k, [80, 80])\nsnapshot(g, \"gfactor.png\", scale=[1, 2])") { a in
+                     example: "kern = grappa_calibrate(b)\ng = gfactor(kern, [80, 80])\nsnapshot(g, \"gfactor.png\", scale=[1, 2])") { a in
             .array(try kernel(a).gFactor(shape: try grid(a, "shape"), sensitivities: try a.optionalArray("maps")))
         },
         BuiltinEntry("reconstruct(b, combine=\"rss\", kernel=[5, 4], lambda=0.01, acceleration=none, n=\"repetition\", best_effort=false)", family: family,

@@ -45,17 +45,17 @@ enum ReductionBuiltins {
         },
         BuiltinEntry("var(x, axis=none, ddof=0, keepdims=false)", family: family,
                      summary: "Variance (mean of |x − mean|²; ddof=1 for the sample variance).",
-                     example: "var(noise, axis=0, ddof=1)") { a in
+                     example: "var(noise(f), axis=0, ddof=1)   # per-coil noise variance") { a in
             Convert.fromArray(try a.array("x").variance(axes: try a.axes("axis"), ddof: try a.int("ddof"), keepDims: try a.bool("keepdims")))
         },
         BuiltinEntry("std(x, axis=none, ddof=0, keepdims=false)", family: family,
                      summary: "Standard deviation (square root of var).",
-                     example: "std(noise)") { a in
+                     example: "std(noise(f))") { a in
             Convert.fromArray(try a.array("x").std(axes: try a.axes("axis"), ddof: try a.int("ddof"), keepDims: try a.bool("keepdims")))
         },
         BuiltinEntry("norm(x, axis=none, ord=2, keepdims=false)", family: family,
                      summary: "Vector norm over the axes: ord 2 (Euclidean/Frobenius, default), 1, or inf.",
-                     example: "norm(x - y) / norm(y)   # relative error") { a in
+                     example: "norm(img2 - img) / norm(img)   # relative error") { a in
             Convert.fromArray(try a.array("x").norm(axes: try a.axes("axis"), ord: try a.double("ord"), keepDims: try a.bool("keepdims")))
         },
         BuiltinEntry("rss(x, axis, keepdims=false)", family: family,
@@ -73,7 +73,7 @@ enum LinalgBuiltins {
 
     static let entries: [BuiltinEntry] = [
         BuiltinEntry("matmul(a, b)", family: family, summary: "Matrix product (the same as a @ b).",
-                     example: "matmul(A, x)") { a in
+                     example: "matmul(A, v)") { a in
             Convert.fromArray(try NDArray.matmul(try a.array("a"), try a.array("b")))
         },
         BuiltinEntry("dot(a, b)", family: family, summary: "Σ a·b over all elements (no conjugation; see vdot).",
@@ -83,14 +83,14 @@ enum LinalgBuiltins {
             return Convert.fromArray(try NDArray.binary(.mul, .array(try x.reshaped([-1])), .array(try y.reshaped([-1]))).reduce(.sum))
         },
         BuiltinEntry("vdot(a, b)", family: family, summary: "Σ conj(a)·b over all elements (the complex inner product ⟨a, b⟩).",
-                     example: "vdot(x, A @ y)") { a in
+                     example: "vdot(v, A @ v)") { a in
             let x = try a.array("a"), y = try a.array("b")
             guard x.count == y.count else { throw a.error("arrays have \(x.count) and \(y.count) elements") }
             let cx = try x.reshaped([-1]).unary(.conj)
             return Convert.fromArray(try NDArray.binary(.mul, .array(cx), .array(try y.reshaped([-1]))).reduce(.sum))
         },
         BuiltinEntry("solve(A, b)", family: family, summary: "Solve A x = b for a square matrix A (LU with pivoting).",
-                     example: "x = solve(A, b)") { a in
+                     example: "x = solve(A, v)") { a in
             .array(try NDArray.solve(try a.array("A"), try a.array("b")))
         },
         BuiltinEntry("lstsq(A, b, lambda=0)", family: family,

@@ -70,7 +70,7 @@ enum TractographyBuiltins {
         BuiltinEntry("dti_fit(data, gtab, mask=none, affine=none)", family: family,
                      summary: "Fit the diffusion tensor per voxel by weighted least squares (DIPY's TensorModel WLS): a fit with .fa, .md, .ad, .rd, .rgb, .evals, .evecs.",
                      description: "data is [X, Y, Z, N] (or a nifti record, whose affine is kept for tracking); mask (bool [X, Y, Z]) limits the fit. Diffusivities are in mm²/s; .rgb is colour FA (|principal direction| · FA) [X, Y, Z, 3]; .evecs [X, Y, Z, 3, 3] has eigenvector k in [..., :, k], largest first.",
-                     example: "fit = dti_fit(dwi, g, mask=mask)\nsnapshot(fit.fa, \"fa.png\")") { a in
+                     example: "fit = dti_fit(dwi, g, mask=brain)\nsnapshot(fit.fa, \"fa.png\")") { a in
             let (data, fileAffine) = try volume(a, "data")
             guard case .handle(let g as GradientTableHandle) = a["gtab"] else { throw a.bad("gtab", expected: "a gradient table from gradient_table") }
             var mask: NDArray? = nil

@@ -12,7 +12,7 @@ public enum MRSCommand {
            mrs run FILE.mrs [ARGS...]
            mrs -e 'CODE'            run code and print the value of its final expression
            mrs lesson [N]           list the lessons, or walk through lesson N step by step
-           mrs report FILE.mrs -o DIR
+           mrs report FILE.mrs -o DIR [--solutions]
                                     run a notebook-style script and write DIR/NAME.md and DIR/NAME.html
            mrs chain CONFIG.xml DATA.h5 [-o out.h5] [-G group]
                                     run a Gadgetron stream configuration offline and write its images
@@ -44,6 +44,11 @@ public enum MRSCommand {
                 return runStdin()
             }
             return InteractiveShell.run(color: color)
+        }
+        if args.count >= 2, args.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }),
+           let help = subcommandHelp[first] {
+            print(help)
+            return 0
         }
         switch first {
         case "--version", "-V":
@@ -94,11 +99,22 @@ public enum MRSCommand {
         }
     }
 
-    /// `mrs report FILE.mrs -o DIR`.
+    /// What `mrs SUBCOMMAND --help` prints.
+    static let subcommandHelp: [String: String] = [
+        "run": "usage: mrs run FILE.mrs [ARGS...]\n  Runs a script; ARGS holds the arguments. Stops at the first error with its file:line:col\n  and a non-zero exit status.",
+        "report": "usage: mrs report FILE.mrs -o DIR [--solutions]\n  Runs a notebook-style script (cells start with '# %%') and writes DIR/NAME.md and\n  DIR/NAME.html with each cell's text, code, output, pictures and time. The pictures go into\n  DIR/images, not the current folder. Exercise cells show their task; --solutions also shows\n  their solution code and output.",
+        "lesson": "usage: mrs lesson [N]\n  Lists the workshop's lessons, or walks through lesson N cell by cell (Enter runs a cell;\n  :next, :back, :again, :show, :hint and :quit move around). Progress is kept,\n  so `mrs lesson N` continues where you stopped.",
+        "lessons": "usage: mrs lesson [N]\n  Lists the workshop's lessons, or walks through lesson N.",
+        "chain": ChainCommand.usage + "  Runs a Gadgetron stream configuration (gadgetronStreamConfiguration or <stream> XML) offline\n  over an ISMRMRD file and writes the images as gadgetron_ismrmrd_client does (docs/gadgets.md).",
+    ]
+
+    /// `mrs report FILE.mrs -o DIR [--solutions]`.
     static func report(_ args: [String]) -> Int32 {
         var file: String?, dir: String?
+        var solutions = false
         var i = 0
         while i < args.count {
+            if args[i] == "--solutions" { solutions = true; i += 1; continue }
             if args[i] == "-o" || args[i] == "--output", i + 1 < args.count { dir = args[i + 1]; i += 2; continue }
             if file == nil && !args[i].hasPrefix("-") { file = args[i]; i += 1; continue }
             FileHandle.standardError.write("mrs: report: unexpected argument '\(args[i])'\n\(usage)".data(using: .utf8)!)
@@ -115,7 +131,7 @@ public enum MRSCommand {
         let session = Session(color: false)
         session.interp.setGlobal("ARGS", .list([]))
         do {
-            let outcome = try ReportWriter(notebookPath: f, outputDirectory: d).write(session: session)
+            let outcome = try ReportWriter(notebookPath: f, outputDirectory: d, solutions: solutions).write(session: session)
             print("wrote \(outcome.markdownPath) and \(outcome.htmlPath)")
             if let e = outcome.error {
                 FileHandle.standardError.write(session.render(e).data(using: .utf8)!)

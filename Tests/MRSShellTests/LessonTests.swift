@@ -74,8 +74,13 @@ final class LessonTests: XCTestCase {
         let w = try LessonTests.prepareWorkdir()
         guard let lesson = LessonTests.lessons.first else { return XCTFail("no lessons") }
         let out = w.appendingPathComponent("report")
+        func picturesHere() -> Set<String> {
+            Set(((try? FileManager.default.contentsOfDirectory(atPath: w.path)) ?? []).filter { $0.hasSuffix(".png") })
+        }
+        let before = picturesHere()
         let r = try TestSupport.mrs(["report", lesson.path, "-o", out.path], cwd: w)
         XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(picturesHere().subtracting(before), [], "the report's pictures go into the report folder only")
         let name = lesson.deletingPathExtension().lastPathComponent
         let md = try String(contentsOf: out.appendingPathComponent(name + ".md"), encoding: .utf8)
         let html = try String(contentsOf: out.appendingPathComponent(name + ".html"), encoding: .utf8)
@@ -89,6 +94,20 @@ final class LessonTests: XCTestCase {
         XCTAssertTrue(md.contains("cell 2:"), "per-cell wall time")
         XCTAssertTrue(html.contains("<h1>Lesson 1"), "markdown cells rendered")
         XCTAssertTrue(md.contains("```text"), "printed output")
+        XCTAssertTrue(md.contains("solution hidden (mrs report --solutions shows it)"), "exercise solutions are hidden by default")
+        let withSolutions = w.appendingPathComponent("report-solutions")
+        let r2 = try TestSupport.mrs(["report", lesson.path, "-o", withSolutions.path, "--solutions"], cwd: w)
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        let md2 = try String(contentsOf: withSolutions.appendingPathComponent(name + ".md"), encoding: .utf8)
+        XCTAssertFalse(md2.contains("solution hidden"))
+    }
+
+    func testEverySubcommandAnswersHelp() throws {
+        for command in ["run", "report", "lesson", "chain"] {
+            let r = try TestSupport.mrs([command, "--help"])
+            XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
+            XCTAssertTrue(r.stdout.hasPrefix("usage: mrs \(command == "lessons" ? "lesson" : command)"), r.stdout)
+        }
     }
 
     func testReportOfAFailingScriptShowsTheErrorAndExitsNonZero() throws {
