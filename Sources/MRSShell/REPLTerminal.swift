@@ -1,5 +1,6 @@
 import Foundation
 import LineEditor
+import MRSBuiltins
 import MRSLanguage
 
 /// The REPL on a real terminal: the line editor with persistent history and Tab completion,
@@ -25,6 +26,12 @@ public enum InteractiveShell {
         repl.isTerminal = true
         repl.displayWidth = terminalWidth
         editor.completer = { [unowned repl] line in repl.complete(line) }
+        // Pictures in the terminal: decided before the line editor takes the terminal over (the
+        // sixel question needs to read the answer itself).
+        let pictures = InlinePictures(environment: environment, outputIsTerminal: isatty(STDOUT_FILENO) != 0,
+                                      write: { [unowned repl] text in repl.output(text) })
+        repl.pictures = pictures
+        PictureObserver.install(on: session.interp) { path in pictures.show(path) }
         repl.output(banner(color: color) + "\n")
         if let problem = editor.history.lastError {
             repl.errorOutput("mrs: \(problem)\n")
