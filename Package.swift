@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "PeerTestSupport"]),
         .testTarget(name: "TerminalImagesTests", dependencies: ["TerminalImages", "Graphics"]),
         .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"]),
-        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage", "LineEditor", "NDArray", "PeerTestSupport"], exclude: ["pty"]),
+        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage", "LineEditor", "NDArray", "PeerTestSupport"], exclude: ["pty", "jupyter"]),
     ],
     swiftLanguageModes: [.v5]
 )

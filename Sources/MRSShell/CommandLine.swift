@@ -18,6 +18,8 @@ public enum MRSCommand {
                                     run a Gadgetron stream configuration offline and write its images
            mrs kernel install | -f CONNECTION
                                     register the Jupyter kernel, or run it (docs/notebooks.md)
+           mrs notebook FILE.mrs|FILE.ipynb [-o OUT]
+                                    convert a lesson to a Jupyter notebook, or back
            mrs --version            print the version
 
     """
@@ -79,6 +81,8 @@ public enum MRSCommand {
             return ChainCommand.main(Array(args.dropFirst()))
         case "kernel":
             return KernelCommand.main(Array(args.dropFirst()))
+        case "notebook":
+            return NotebookCommand.main(Array(args.dropFirst()))
         case "lesson", "lessons":
             return LessonCommand.main(Array(args.dropFirst()), color: color)
         case "run":

@@ -15,4 +15,18 @@ final class JupyterKernelTests: XCTestCase {
     /// Cells, display_data PNGs, completion, inspection, errors with their line, is_complete,
     /// interrupt keeping variables, protocol errors survived, restart and shutdown.
     func testTheKernelUnderJupyterClient() throws { try client(["kernel"]) }
+
+    /// Lesson 1 converted to a notebook runs top to bottom under nbclient, pictures included.
+    func testAConvertedLessonRunsUnderNbclient() throws {
+        let dir = try makeKeptTemporaryDirectory("mrs-notebook-lesson")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let datasets = dir.appendingPathComponent("datasets")
+        try FileManager.default.createDirectory(at: datasets, withIntermediateDirectories: true)
+        let made = try TestSupport.mrs([packageRoot.appendingPathComponent("datasets/epi_r1.mrs").path, datasets.appendingPathComponent("epi_r1.h5").path])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let notebook = dir.appendingPathComponent("lesson1.ipynb").path
+        let converted = try TestSupport.mrs(["notebook", packageRoot.appendingPathComponent("lessons/01_first_readouts.mrs").path, "-o", notebook])
+        XCTAssertEqual(converted.status, 0, converted.stderr)
+        try client(["lesson", notebook, dir.path])
+    }
 }
