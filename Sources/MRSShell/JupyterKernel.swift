@@ -25,6 +25,13 @@ public final class JupyterKernel {
     var parent: JupyterMessage?
     /// iopub is written by the shell thread and the control thread.
     private let iopubLock = NSLock()
+    /// Set by a shutdown request (on either thread); the loops end and `run` returns.
+    private let stateLock = NSLock()
+    private var stopping = false
+    var isStopping: Bool {
+        get { stateLock.lock(); defer { stateLock.unlock() }; return stopping }
+        set { stateLock.lock(); stopping = newValue; stateLock.unlock() }
+    }
     /// Where protocol problems are logged (standard error, which Jupyter shows in its log).
     var log: (String) -> Void = { FileHandle.standardError.write(Data("mrs kernel: \($0)\n".utf8)) }
 
@@ -48,7 +55,8 @@ public final class JupyterKernel {
         PictureObserver.install(on: session.interp) { [unowned self] path in self.displayPicture(path) }
     }
 
-    /// Serves requests until a shutdown request; returns the exit status.
+    /// Serves requests until a shutdown request; returns the exit status (files still being
+    /// written are then closed by the command, as after a script).
     public func run() -> Int32 {
         // Ctrl-C semantics for Jupyter's interrupt (SIGINT): stop the cell, never the kernel.
         signal(SIGINT) { _ in Interrupt.request() }
@@ -59,10 +67,13 @@ public final class JupyterKernel {
             }
         }
         startThread(name: "control") { [unowned self] in
-            while true { self.serve(self.control) }
+            while !self.isStopping { self.serve(self.control) }
         }
         publish("status", ["execution_state": "starting"])
-        while true { serve(shell) }
+        while !isStopping { serve(shell) }
+        // Let ZeroMQ's I/O thread deliver the last replies before the process ends.
+        Thread.sleep(forTimeInterval: 0.2)
+        return ExitCode.success.rawValue
     }
 
     private func startThread(name: String, _ body: @escaping @Sendable () -> Void) {

@@ -35,11 +35,10 @@ extension JupyterKernel {
             let restart = c["restart"] as? Bool ?? false
             reply(request, on: socket, "shutdown_reply", ["status": "ok", "restart": restart])
             publish("shutdown_reply", ["status": "ok", "restart": restart], parent: request)
-            publish("status", ["execution_state": "idle"], parent: request)
-            // Let ZeroMQ's I/O thread deliver the reply; a restart is a new process started by
-            // the client, and the kernel holds nothing beyond the session's variables.
-            Thread.sleep(forTimeInterval: 0.2)
-            exit(0)
+            // A restart is a new process started by the client: the kernel holds nothing beyond
+            // the session's variables. A cell still running (shutdown came on control) stops.
+            isStopping = true
+            Interrupt.request()
         default:
             log("ignored a message of unknown type '\(type)'")
             if type.hasSuffix("_request") {
@@ -121,6 +120,10 @@ extension JupyterKernel {
 
     /// is_complete_reply: "incomplete" while a block, bracket or string is open.
     func isComplete(_ code: String) -> [String: Any] {
+        let trimmed = code.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !trimmed.contains("\n"), REPLCommand.parse(trimmed, isVariable: { self.session.interp.global($0) != nil }) != nil {
+            return ["status": "complete"]   // help, whos, :time … are whole lines
+        }
         guard let e = SyntaxCheck.error(in: code, name: "In[\(executionCount + 1)]") else { return ["status": "complete"] }
         return e.isIncompleteInput ? ["status": "incomplete", "indent": "  "] : ["status": "invalid"]
     }

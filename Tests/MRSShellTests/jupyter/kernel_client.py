@@ -125,22 +125,29 @@ def scenario_kernel(binary, tmp):
         c = is_complete(kc, "for i in range(3)\n  print(i)\nend")
         check(c["status"] == "complete", f"is_complete of a closed block: {c}")
 
-        # Interrupt a long loop: the cell stops, variables stay.
+        # Interrupt a long loop (SIGINT, then interrupt_request on control): the cell stops,
+        # variables stay.
         execute(kc, "keep = 7")
-        msg_id = kc.execute("i = 0\nwhile true\n  i += 1\nend")
-        # Wait until the cell is running (its busy status), then interrupt.
-        while True:
-            m = kc.get_iopub_msg(timeout=TIMEOUT)
-            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
-                break
-        time.sleep(0.3)
-        km.interrupt_kernel()
-        reply = kc.get_shell_msg(timeout=TIMEOUT)["content"]
-        check(reply["status"] == "error" and reply["ename"] == "Interrupted", f"interrupted reply {reply}")
-        drain(kc, msg_id)
-        reply, msgs = execute(kc, "[keep, i > 0]")
-        results = of_type(msgs, "execute_result")
-        check(results and results[0]["data"]["text/plain"] == "[7, true]", f"after the interrupt: {results} {reply}")
+        for how in ("signal", "message"):
+            msg_id = kc.execute("i = 0\nwhile true\n  i += 1\nend")
+            # Wait until the cell is running, then interrupt.
+            while True:
+                m = kc.get_iopub_msg(timeout=TIMEOUT)
+                if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+                    break
+            time.sleep(0.3)
+            if how == "signal":
+                km.interrupt_kernel()
+            else:
+                kc.control_channel.send(kc.session.msg("interrupt_request"))
+                r = kc.control_channel.get_msg(timeout=TIMEOUT)
+                check(r["msg_type"] == "interrupt_reply", f"control answered {r['msg_type']}")
+            reply = kc.get_shell_msg(timeout=TIMEOUT)["content"]
+            check(reply["status"] == "error" and reply["ename"] == "Interrupted", f"interrupted ({how}) reply {reply}")
+            drain(kc, msg_id)
+            reply, msgs = execute(kc, "[keep, i > 0]")
+            results = of_type(msgs, "execute_result")
+            check(results and results[0]["data"]["text/plain"] == "[7, true]", f"after the interrupt ({how}): {results} {reply}")
 
         # Protocol errors are logged, never fatal: a bad signature, an unknown type.
         session = kc.session
