@@ -10,9 +10,11 @@ public enum PictureObserver {
         interp.sessionState[key] = observer
     }
 
-    /// Tells the installed observer, if any, that `path` was written.
-    static func written(_ path: String, _ interp: Interpreter) {
-        guard let observer = interp.sessionState[key] as? (String) -> Void else { return }
+    /// Tells the installed observer, if any, that `path` was written; false when none is installed.
+    @discardableResult
+    public static func written(_ path: String, _ interp: Interpreter) -> Bool {
+        guard let observer = interp.sessionState[key] as? (String) -> Void else { return false }
         observer(path.hasPrefix("/") ? path : interp.workingDirectory + "/" + path)
+        return true
     }
 }

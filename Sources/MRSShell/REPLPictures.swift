@@ -87,8 +87,8 @@ extension REPL {
         output(pictures.status + "\n")
     }
 
-    /// `:show EXPR`: the array as a picture (a snapshot with the default options) in the terminal,
-    /// or, where pictures cannot be shown, in a temporary PNG whose path is printed.
+    /// `:show EXPR`: the array as a picture (a snapshot with the default options) in the terminal
+    /// or the notebook, or, where pictures cannot be shown, in a temporary PNG whose path is printed.
     func showPicture(_ code: String) {
         guard !code.trimmingCharacters(in: .whitespaces).isEmpty else {
             errorOutput(":show needs an array, e.g. :show abs(img)\n")
@@ -112,10 +112,13 @@ extension REPL {
                 errorOutput(":show: \(error)\n")
                 return
             }
-            if let pictures, pictures.active != nil {
-                pictures.show(path)
-            } else {
-                output("wrote \(path) (this terminal does not show pictures; :images explains)\n")
+            if let pictures {
+                if pictures.active != nil { pictures.show(path) } else {
+                    output("wrote \(path) (this terminal does not show pictures; :images explains)\n")
+                }
+            } else if !PictureObserver.written(path, session.interp) {
+                // Outside the shell a front end (the Jupyter kernel) may show it; else say where it is.
+                output("wrote \(path)\n")
             }
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import LineEditor
 import MRSBuiltins
 import MRSLanguage
+import TerminalImages
 
 /// The REPL on a real terminal: the line editor with persistent history and Tab completion,
 /// the banner, colour when wanted.
@@ -62,11 +63,7 @@ public enum InteractiveShell {
     }
 
     /// Columns of the terminal on standard output (80 when it cannot be asked).
-    public static func terminalWidth() -> Int {
-        var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
-        return Int(size.ws_col)
-    }
+    public static func terminalWidth() -> Int { TerminalSize.of(STDOUT_FILENO).columns }
 
     /// The one-line greeting.
     public static func banner(color: Bool) -> String {

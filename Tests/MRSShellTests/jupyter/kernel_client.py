@@ -100,6 +100,13 @@ def scenario_kernel(binary, tmp):
         check(open(os.path.join(tmp, "a.png"), "rb").read() == base64.b64decode(shown[0]["data"]["image/png"]),
               "display_data differs from the file written")
 
+        # :show draws an array in the notebook too; help is a whole-cell command.
+        reply, msgs = execute(kc, ":show ones([4, 4])")
+        check(len(of_type(msgs, "display_data")) == 1, f":show gave {[m['msg_type'] for m in msgs]}")
+        reply, msgs = execute(kc, "help fft")
+        text = "".join(c["text"] for c in of_type(msgs, "stream"))
+        check("fft(" in text, f"help fft said {text!r}")
+
         # Completion of a header field, from the same registry and values as the REPL.
         execute(kc, 'a = {head: {idx: {slice: 1, set: 0}, flags: 3}}')
         code = "a.head.idx.sl"
