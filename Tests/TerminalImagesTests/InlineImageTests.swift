@@ -1,6 +1,6 @@
 import Foundation
 import Graphics
-import TerminalImages
+@testable import TerminalImages
 import XCTest
 
 /// Detection from the environment and the fitting of pictures to the terminal's width.
@@ -39,6 +39,20 @@ final class InlineImageTests: XCTestCase {
         XCTAssertEqual(size.columnsFor(pixelWidth: 95), 10)
         XCTAssertEqual(size.columnsFor(pixelWidth: 4000), 40)
         XCTAssertEqual(size.maxPixelWidth, 400)
+    }
+
+    func testSixelPicturesShrinkByAWholeFactorKeepingPixelValues() throws {
+        // 100 × 2 columns of distinct greys, into 40 pixels: every 3rd column, 34 wide.
+        var rgb: [UInt8] = []
+        for _ in 0..<2 { for x in 0..<100 { rgb += [UInt8(x), UInt8(x), UInt8(x)] } }
+        let image = try PNGImage(width: 100, height: 2, format: .rgb, pixels: rgb)
+        let fitted = InlineImageEncoder.fit(image, maxWidth: 40)
+        XCTAssertEqual([fitted.width, fitted.height], [34, 1])
+        XCTAssertEqual(fitted.pixels[3 * 5], 15)
+        let stream = String(decoding: try SixelEncoder.encode(rgb: fitted.pixels, width: 34, height: 1), as: UTF8.self)
+        XCTAssertTrue(stream.hasPrefix("\u{1B}P") && stream.hasSuffix("\u{1B}\\"), stream)
+        XCTAssertTrue(stream.contains("\"1;1;34;1"), "raster attributes give the size: \(stream)")
+        XCTAssertThrowsError(try SixelEncoder.encode(rgb: [1, 2], width: 1, height: 1))
     }
 
     func testKittyChunksCarryTheWholePayload() {
