@@ -27,6 +27,9 @@ let package = Package(
         systemLibrary("CPNG", pkgConfig: "libpng", apt: ["libpng-dev"]),
         systemLibrary("CEditLine", pkgConfig: "libedit", apt: ["libedit-dev"]),
         systemLibrary("CZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
+        systemLibrary("CSixel", pkgConfig: "libsixel", apt: ["libsixel-dev"]),
+        systemLibrary("CZMQ", pkgConfig: "libzmq", apt: ["libzmq3-dev"]),
+        systemLibrary("CCrypto", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
 
         // Files replaced by rename, never lost (used by every writer).
         .target(name: "AtomicFiles", exclude: ["README.md"]),
@@ -51,6 +54,9 @@ let package = Package(
                 swiftSettings: optimizedEvenInDebug),
         .target(name: "Tractography", dependencies: ["NDArray", "ArrayFormats"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
+        // Pictures inside the terminal (kitty, iTerm2, sixel) and the Jupyter wire protocol.
+        .target(name: "TerminalImages", dependencies: ["CSixel", "Graphics"], exclude: ["README.md"]),
+        .target(name: "JupyterProtocol", dependencies: ["CZMQ", "CCrypto"], exclude: ["README.md"]),
         // Gadgetron's model: gadgets, chains, stream configurations, the built-in gadgets.
         .target(name: "Gadgets", dependencies: ["ISMRMRD", "Recon", "Fourier", "ParallelImaging", "NDArray"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
@@ -69,7 +75,7 @@ let package = Package(
             "AtomicFiles", "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "ParallelImaging", "NonCartesian", "Tractography", "Graphics", "Simulation", "Toolboxes", "Gadgets",
         ], exclude: ["README.md"]),
         .target(name: "LineEditor", dependencies: ["CEditLine", "AtomicFiles"], exclude: ["README.md"]),
-        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles", "NDArray"], exclude: ["README.md"]),
+        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles", "NDArray", "Graphics", "TerminalImages", "JupyterProtocol"], exclude: ["README.md"]),
         .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
         // Benchmarks that call the libraries directly (bench/README.md).
         .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging", "NonCartesian", "ArrayFormats", "Tractography"], path: "bench/mrs-bench"),
@@ -99,7 +105,9 @@ let package = Package(
         .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),
         .testTarget(name: "MRSBuiltinsTests", dependencies: ["MRSBuiltins", "MRSLanguage", "NDArray"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "PeerTestSupport"]),
-        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage", "LineEditor", "NDArray", "PeerTestSupport"], exclude: ["pty"]),
+        .testTarget(name: "TerminalImagesTests", dependencies: ["TerminalImages", "Graphics"]),
+        .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"]),
+        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage", "LineEditor", "NDArray", "PeerTestSupport"], exclude: ["pty", "jupyter"]),
     ],
     swiftLanguageModes: [.v5]
 )

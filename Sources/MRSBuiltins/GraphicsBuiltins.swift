@@ -13,6 +13,7 @@ enum GraphicsBuiltins {
         var list = a.interp.sessionState["written_images"] as? [String] ?? []
         list.append(path)
         a.interp.sessionState["written_images"] = list
+        PictureObserver.written(path, a.interp)
     }
 
     static func range(_ v: Value, _ name: String, _ a: Args) throws -> ClosedRange<Double>? {

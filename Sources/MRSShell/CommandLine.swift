@@ -16,6 +16,10 @@ public enum MRSCommand {
                                     run a notebook-style script and write DIR/NAME.md and DIR/NAME.html
            mrs chain CONFIG.xml DATA.h5 [-o out.h5] [-G group]
                                     run a Gadgetron stream configuration offline and write its images
+           mrs kernel install | -f CONNECTION
+                                    register the Jupyter kernel, or run it (docs/notebooks.md)
+           mrs notebook FILE.mrs|FILE.ipynb [-o OUT]
+                                    convert a lesson to a Jupyter notebook, or back
            mrs --version            print the version
 
     """
@@ -80,6 +84,10 @@ public enum MRSCommand {
             return report(Array(args.dropFirst()))
         case "chain":
             return ChainCommand.main(Array(args.dropFirst()))
+        case "kernel":
+            return KernelCommand.main(Array(args.dropFirst()))
+        case "notebook":
+            return NotebookCommand.main(Array(args.dropFirst()))
         case "lesson", "lessons":
             return LessonCommand.main(Array(args.dropFirst()), color: color)
         case "run":

@@ -61,14 +61,7 @@ public struct Notebook {
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
             if line.hasPrefix("# %%") {
                 finish()
-                var rest = String(line.dropFirst(4)).trimmingCharacters(in: " ")
-                var kind = Kind.code
-                if rest.hasPrefix("[") , let close = rest.firstIndex(of: "]") {
-                    let tag = rest[rest.index(after: rest.startIndex)..<close].lowercased()
-                    if tag == "markdown" || tag == "md" { kind = .markdown }
-                    if tag == "exercise" { kind = .exercise }
-                    rest = String(rest[rest.index(after: close)...]).trimmingCharacters(in: " ")
-                }
+                let (kind, rest) = Notebook.marker(line)
                 current = Cell(kind: kind, title: rest, text: "", code: "", hint: nil, answers: [], line: i + 1, codeLine: i + 2)
                 codeLines = []
                 textLines = []
@@ -95,6 +88,19 @@ public struct Notebook {
         }
         finish()
         self.cells = cells
+    }
+
+    /// The kind and title a `# %% [kind] title` marker line gives its cell.
+    static func marker(_ line: String) -> (Kind, String) {
+        var rest = String(line.dropFirst(4)).trimmingCharacters(in: " ")
+        var kind = Kind.code
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+            let tag = rest[rest.index(after: rest.startIndex)..<close].lowercased()
+            if tag == "markdown" || tag == "md" { kind = .markdown }
+            if tag == "exercise" { kind = .exercise }
+            rest = String(rest[rest.index(after: close)...]).trimmingCharacters(in: " ")
+        }
+        return (kind, rest)
     }
 
     /// `# text` → `text`, `#` → ``.

@@ -30,6 +30,10 @@ public final class REPL {
     public var displayLineLimit = 200
     /// A displayed value longer than this many characters is cut short.
     public var displayCharacterLimit = 20_000
+    /// Pictures drawn in the terminal (nil outside the interactive shell).
+    public var pictures: InlinePictures?
+    /// Pictures `:show` has written (their temporary files are numbered).
+    static var showCount = 0
     /// Columns values are laid out for (the terminal's width, asked each time).
     public var displayWidth: () -> Int = { 80 }
 

@@ -16,6 +16,10 @@ enum REPLCommand: Equatable {
     case load(String)
     /// `:lesson [N]` (the argument as typed)
     case lesson(String?)
+    /// `:show EXPR`: an array as a picture.
+    case show(String)
+    /// `:images [SETTING]`: how pictures appear in the terminal.
+    case images(String)
     /// `:help`: the shell commands.
     case commands
     /// `:quit`, `exit`, `quit`
@@ -27,7 +31,7 @@ enum REPLCommand: Equatable {
     /// that name: a variable always wins, so `clear = 3; clear` shows 3).
     static let bareWords = ["help", "whos", "clear", "exit", "quit"]
     /// The `:` commands, for `:help` and completion.
-    static let colonCommands = [":help", ":time", ":load", ":lesson", ":whos", ":clear", ":quit"]
+    static let colonCommands = [":help", ":time", ":load", ":lesson", ":show", ":images", ":whos", ":clear", ":quit"]
 
     /// The command a line is, or nil when it is code.
     static func parse(_ line: String, isVariable: (String) -> Bool) -> REPLCommand? {
@@ -45,6 +49,8 @@ enum REPLCommand: Equatable {
             case "time", "t": return .time(rest)
             case "load", "l": return .load(rest)
             case "lesson": return .lesson(rest.isEmpty ? nil : rest)
+            case "show": return .show(rest)
+            case "images": return .images(rest)
             case "whos": return .whos(words(rest) ?? [rest])
             case "clear": return .clear(words(rest) ?? [rest])
             case "quit", "q", "exit": return .quit
@@ -110,6 +116,8 @@ enum REPLCommand: Equatable {
       :time CODE              run CODE, report wall and CPU time and peak memory growth
       :load FILE.mrs          run a script in this session (its variables stay)
       :lesson [N]             start a lesson
+      :show EXPR              show an array as a picture (in the terminal when it can draw them)
+      :images [SETTING]       pictures in the terminal: auto, off, kitty, iterm or sixel
       :quit, exit, Ctrl-D     leave
     Keys: Tab completes names, fields (a.head.<Tab>), keyword arguments (fft(x, ax<Tab>) and
     paths inside strings; Up/Down recall history entries starting with what is typed; Ctrl-R

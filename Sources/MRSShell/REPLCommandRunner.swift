@@ -23,6 +23,10 @@ extension REPL {
             load(path)
         case .lesson(let argument):
             lesson(argument)
+        case .show(let code):
+            showPicture(code)
+        case .images(let setting):
+            images(setting)
         case .commands:
             output(REPLCommand.summary + "\n")
         case .quit:

@@ -1,6 +1,8 @@
 import Foundation
 import LineEditor
+import MRSBuiltins
 import MRSLanguage
+import TerminalImages
 
 /// The REPL on a real terminal: the line editor with persistent history and Tab completion,
 /// the banner, colour when wanted.
@@ -25,6 +27,12 @@ public enum InteractiveShell {
         repl.isTerminal = true
         repl.displayWidth = terminalWidth
         editor.completer = { [unowned repl] line in repl.complete(line) }
+        // Pictures in the terminal: decided before the line editor takes the terminal over (the
+        // sixel question needs to read the answer itself).
+        let pictures = InlinePictures(environment: environment, outputIsTerminal: isatty(STDOUT_FILENO) != 0,
+                                      write: { [unowned repl] text in repl.output(text) })
+        repl.pictures = pictures
+        PictureObserver.install(on: session.interp) { path in pictures.show(path) }
         repl.output(banner(color: color) + "\n")
         if let problem = editor.history.lastError {
             repl.errorOutput("mrs: \(problem)\n")
@@ -55,11 +63,7 @@ public enum InteractiveShell {
     }
 
     /// Columns of the terminal on standard output (80 when it cannot be asked).
-    public static func terminalWidth() -> Int {
-        var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
-        return Int(size.ws_col)
-    }
+    public static func terminalWidth() -> Int { TerminalSize.of(STDOUT_FILENO).columns }
 
     /// The one-line greeting.
     public static func banner(color: Bool) -> String {

@@ -30,7 +30,23 @@ final class REPLCommandTests: XCTestCase {
         XCTAssertEqual(parse(":lesson 3"), .lesson("3"))
         XCTAssertEqual(parse(":lesson"), .lesson(nil))
         XCTAssertEqual(parse(":help"), .commands)
+        XCTAssertEqual(parse(":show abs(x)"), .show("abs(x)"))
+        XCTAssertEqual(parse(":images off"), .images("off"))
         XCTAssertEqual(parse(":frobnicate"), .unknown(":frobnicate"))
+    }
+
+    /// Without a terminal `:show` writes a temporary PNG and says where; it needs an array.
+    func testShowWritesAPictureWhereNoneCanBeDrawn() throws {
+        let h = REPLHarness(lines: []).type(":show reshape(arange(6), [3, 2])")
+        XCTAssertEqual(h.errors, "")
+        let path = try XCTUnwrap(h.output.split(separator: " ").dropFirst().first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        XCTAssertTrue(h.output.hasPrefix("wrote "), h.output)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path), path)
+        h.type(":show \"text\"")
+        XCTAssertTrue(h.errors.contains(":show needs an array, got string"), h.errors)
+        h.type(":images kitty")
+        XCTAssertTrue(h.errors.contains("only shown in the interactive shell"), h.errors)
     }
 
     func testCodeIsNotTakenForACommand() {

@@ -26,6 +26,10 @@ final class REPLTerminalTests: XCTestCase {
     func testUTF8Input() throws { try scenario("utf8") }
     func testColourOnlyWithoutNoColor() throws { try scenario("colour") }
     func testCtrlDExits() throws { try scenario("ctrl_d") }
+    func testPictureInlineWithKitty() throws { try scenario("picture_kitty") }
+    func testPictureInlineWithITerm2AndShow() throws { try scenario("picture_iterm") }
+    func testPictureInlineWithSixel() throws { try scenario("picture_sixel") }
+    func testNoPictureWithNoColorOffOrAPipe() throws { try scenario("picture_off") }
 
     /// Without a terminal, `mrs` runs standard input as a script: no banner, no prompts.
     func testPipedInputRunsAsAScript() throws {

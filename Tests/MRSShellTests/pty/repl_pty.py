@@ -16,6 +16,8 @@ import time
 
 import pexpect
 
+import terminal_pictures
+
 TIMEOUT = 60          # seconds for any single expectation
 PROMPT = "mrs> "
 MORE = "...> "
@@ -309,6 +311,68 @@ def scenario_colour(binary, tmp):
     sh.finish()
 
 
+# A small picture with few grey levels: the sixel palette holds every colour exactly.
+PICTURE = 'snapshot(reshape(arange(48) % 6, [8, 6]), "p.png", zoom=2)'
+
+
+def picture_shell(binary, tmp, env):
+    sh = Shell(binary, tmp, env_extra=env, color=True)
+    sh.prompt()
+    out = sh.run(PICTURE)
+    with open(os.path.join(tmp, "p.png"), "rb") as f:
+        png = f.read()
+    return sh, out, png
+
+
+def scenario_picture_kitty(binary, tmp):
+    sh, out, png = picture_shell(binary, tmp, {"KITTY_WINDOW_ID": "1", "TERM": "xterm-kitty"})
+    check(terminal_pictures.kitty_png(out) == png, "the kitty payload is not the PNG that was written")
+    sh.finish()
+
+
+def scenario_picture_iterm(binary, tmp):
+    sh, out, png = picture_shell(binary, tmp, {"TERM_PROGRAM": "iTerm.app"})
+    check(terminal_pictures.iterm_png(out) == png, "the iTerm2 payload is not the PNG that was written")
+    # :show draws an array without naming a file.
+    out = sh.run(":show ones([4, 4])")
+    check(len(terminal_pictures.iterm_png(out)) > 0, f":show drew nothing: {out!r}")
+    sh.finish()
+
+
+def scenario_picture_sixel(binary, tmp):
+    from PIL import Image
+    sh, out, _ = picture_shell(binary, tmp, {"MRS_IMAGES": "sixel"})
+    w, h, rows = terminal_pictures.sixel_pixels(out)
+    img = Image.open(os.path.join(tmp, "p.png")).convert("RGB")
+    check((w, h) == img.size, f"sixel size {w}x{h}, PNG {img.size}")
+    for y in range(h):
+        for x in range(w):
+            want, got = img.getpixel((x, y)), rows[y][x]
+            # sixel colours are percentages: 0…255 comes back within 1.3
+            check(got is not None and all(abs(a - b) <= 2 for a, b in zip(want, got)),
+                  f"pixel ({x}, {y}) is {got}, the PNG has {want}")
+    sh.finish()
+
+
+def scenario_picture_off(binary, tmp):
+    # NO_COLOR, :images off, and a pipe all keep pictures away.
+    sh = Shell(binary, tmp, env_extra={"KITTY_WINDOW_ID": "1"})   # NO_COLOR set
+    sh.prompt()
+    out = sh.run(PICTURE)
+    check("\x1b_G" not in out, f"a picture despite NO_COLOR: {out!r}")
+    sh.finish()
+    sh = Shell(binary, tmp, env_extra={"KITTY_WINDOW_ID": "1"}, color=True)
+    sh.prompt()
+    out = sh.run(":images off")
+    check("not shown" in out, f":images off said {out!r}")
+    out = sh.run(PICTURE)
+    check("\x1b_G" not in out, f"a picture after :images off: {out!r}")
+    sh.finish()
+    env = dict(os.environ, MRS_IMAGES="kitty", KITTY_WINDOW_ID="1")
+    piped = pexpect.run(f"/bin/sh -c 'echo {PICTURE!r} | {binary} | cat'", cwd=tmp, env=env, encoding="utf-8")
+    check("\x1b_G" not in piped and "\x1b]1337" not in piped, f"a picture on a pipe: {piped!r}")
+
+
 def scenario_ctrl_d(binary, tmp):
     sh = Shell(binary, tmp)
     sh.prompt()
@@ -328,7 +392,7 @@ def main():
     try:
         SCENARIOS[name](binary, tmp)
         return 0
-    except Failure as f:
+    except (Failure, ValueError) as f:
         print(f"pty scenario '{name}' failed: {f}", file=sys.stderr)
         if LIVE:
             print("terminal output of the last shell:\n" + repr(LIVE[-1].seen()), file=sys.stderr)
