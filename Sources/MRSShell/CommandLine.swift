@@ -112,6 +112,8 @@ public enum MRSCommand {
         "run": "usage: mrs run FILE.mrs [ARGS...]\n  Runs a script; ARGS holds the arguments. Stops at the first error with its file:line:col\n  and a non-zero exit status.",
         "report": "usage: mrs report FILE.mrs -o DIR [--solutions]\n  Runs a notebook-style script (cells start with '# %%') and writes DIR/NAME.md and\n  DIR/NAME.html with each cell's text, code, output, pictures and time. The pictures go into\n  DIR/images, not the current folder. Exercise cells show their task; --solutions also shows\n  their solution code and output.",
         "lesson": "usage: mrs lesson [N]\n  Lists the workshop's lessons, or walks through lesson N cell by cell (Enter runs a cell;\n  :next, :back, :again, :show, :hint and :quit move around). Progress is kept,\n  so `mrs lesson N` continues where you stopped.",
+        "kernel": KernelCommand.usage.trimmingCharacters(in: .newlines) + "\n  The Jupyter kernel (docs/notebooks.md).",
+        "notebook": NotebookCommand.usage + "  Converts a notebook-style .mrs script (cells start with '# %%') to a Jupyter notebook or back,\n  in the direction of the input's extension (docs/notebooks.md).",
         "lessons": "usage: mrs lesson [N]\n  Lists the workshop's lessons, or walks through lesson N.",
         "chain": ChainCommand.usage + "  Runs a Gadgetron stream configuration (gadgetronStreamConfiguration or <stream> XML) offline\n  over an ISMRMRD file and writes the images as gadgetron_ismrmrd_client does (docs/gadgets.md).",
     ]
