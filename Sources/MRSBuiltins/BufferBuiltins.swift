@@ -103,8 +103,14 @@ enum BufferBuiltins {
             for name in counterNames {
                 guard let ok = try allowed(a[name], a, name) else { continue }
                 let column = try table.column("idx." + name).toArray(Int.self)
+                let before = base
                 base = base.filter { ok.contains(column[$0]) }
                 what.append("\(name) \(Display.repr(a[name]))")
+                // Nothing left because a value lies past the file's counters: likely a 1-based guess.
+                if base.isEmpty, let low = before.map({ column[$0] }).min(), let high = before.map({ column[$0] }).max(),
+                   let outside = ok.sorted().first(where: { $0 < low || $0 > high }) {
+                    throw a.error("no readout has \(name) \(outside): this file's \(name) counters run \(low)…\(high) (counters start at 0, like indices)", kind: .value)
+                }
             }
             let required = try flagList(a["flag"], a, "flag"), excluded = try flagList(a["noflag"], a, "noflag")
             if !required.isEmpty || !excluded.isEmpty {

@@ -9,6 +9,25 @@ import NDArray
 enum FileBuiltins {
     static let family = "files"
 
+    /// The arrays of `value` as archive members: arrays and numbers as they are, absent fields
+    /// (none) left out, nested records and handles (a buffer's headers) one member per field,
+    /// named with dots (`sampling.encoded_matrix`, `headers.idx.slice`).
+    static func archiveMembers(_ value: Value, name: String, into members: inout [(name: String, array: NDArray)]) throws {
+        switch value {
+        case .none:
+            return
+        case .record(let r):
+            for (field, v) in r.fields { try archiveMembers(v, name: name + "." + field, into: &members) }
+        case .handle(let h):
+            for field in h.fieldNames {
+                guard let v = try h.field(field) else { continue }
+                try archiveMembers(v, name: name + "." + field, into: &members)
+            }
+        default:
+            members.append((name, try Convert.toArray(value, what: "field '\(name)'")))
+        }
+    }
+
     static let entries: [BuiltinEntry] = [
         BuiltinEntry("load(path, name=none)", family: family,
                      summary: "Load an array from .npy, .npz, .cfl/.hdr (BART) or .nii/.nii.gz (NIfTI); an .npz with several arrays gives a record of them.",
@@ -30,7 +49,7 @@ enum FileBuiltins {
             return .array(try ArrayFile.load(path))
         },
         BuiltinEntry("save(x, path, affine=none)", family: family,
-                     summary: "Save an array to .npy, .cfl/.hdr (BART, as complex64), .npz (a record saves one member per field) or .nii/.nii.gz (NIfTI, with affine=), or streamlines to .trk. Returns the path.",
+                     summary: "Save an array to .npy, .cfl/.hdr (BART, as complex64), .npz (a record — a buffer too — saves one member per field, nested fields named with dots, absent ones left out) or .nii/.nii.gz (NIfTI, with affine=), or streamlines to .trk. Returns the path.",
                      description: "Written .npy files load in NumPy with the same shape and values mrs shows; .cfl files open in BART; NIfTI files in nibabel and FSL with the 4×4 voxel-to-world affine given (a nifti record saves with its own); .trk files in TrackVis, DIPY and nibabel with the same points in world space. The file is written beside its path and renamed into place when complete.",
                      example: "save(img, \"img.npy\")\nsave({img: img, csm: csm}, \"recon.npz\")\nsave(fit.fa, \"fa.nii.gz\", affine=dwi.affine)") { a in
             let path = try a.string("path")
@@ -62,9 +81,9 @@ enum FileBuiltins {
                 guard ArrayFile.format(of: path) == .npz else {
                     throw a.error("a record can only be saved to an .npz file (one array per field)", kind: .argument)
                 }
-                let members = try r.fields.map { (name, v) -> (name: String, array: NDArray) in
-                    (name, try Convert.toArray(v, what: "field '\(name)'"))
-                }
+                var members: [(name: String, array: NDArray)] = []
+                for (name, v) in r.fields { try archiveMembers(v, name: name, into: &members) }
+                guard !members.isEmpty else { throw a.error("the record has no arrays to save", kind: .value) }
                 try NPZ.write(members, to: path)
                 return .string(path)
             }

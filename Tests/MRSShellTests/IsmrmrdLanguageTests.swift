@@ -144,6 +144,24 @@ final class IsmrmrdLanguageTests: XCTestCase {
         XCTAssertEqual(lines[3], "3")
     }
 
+    func testAOneBasedCounterGuessSaysCountersStartAtZero() throws {
+        let path = try generate("r.h5", ["-m", "32", "-c", "2", "-r", "2"])
+        let e = fails("f = ismrmrd(path)\ns = select(f, repetition=2)", path: path)
+        XCTAssertTrue(e.contains("test:2:5: error: select: no readout has repetition 2: this file's repetition counters run 0…1 (counters start at 0, like indices)"), e)
+        XCTAssertEqual(run("print(len(select(ismrmrd(path), repetition=[1, 2])) > 0)", path: path), "true\n")
+    }
+
+    func testABufferWithoutRefSavesAndLoadsBack() throws {
+        let path = try generate("s.h5", ["-m", "32", "-c", "2", "-n", "0"])
+        let out = run("""
+        b = buffer(ismrmrd(path))[0]
+        save(b, dir + "/b.npz")
+        x = load(dir + "/b.npz")
+        print(all(x.data == b.data), "ref" in keys(x), x["sampling.recon_matrix"], x["headers.idx.kspace_encode_step_1"][5, 0, 0, 0, 0])
+        """, path: path)
+        XCTAssertEqual(out, "true false [32, 32, 1] 5\n")
+    }
+
     func testWritingReadsBackInIsmrmrdPython() throws {
         let path = try generate("f.h5", ["-m", "32", "-c", "2"])
         let copy = dir.appendingPathComponent("copy.h5").path
