@@ -86,6 +86,7 @@ enum BufferBuiltins {
             fields.append(("ref_headers", .handle(HeaderGridHandle(grid: r.headers))))
             fields.append(("ref_sampling", samplingValue(r.sampling)))
         }
+        if let mb = bit.multiband { fields.append(("multiband", SMSBuiltins.multibandValue(mb, excitations: bit.data?.data.shape[6]))) }
         return .record(Record(fields, path: "buffer"))
     }
 
