@@ -24,6 +24,8 @@ public final class SliceGRAPPAKernel: @unchecked Sendable, CustomStringConvertib
     let offsets: [(Int, Int)]
     /// Per band: weights (offsets·channels × channels), column-major.
     let weights: [[Complex64]]
+    /// The single-band reference [RO, E1, CHA, M] (coil maps for the g-factor come from it).
+    let reference: NDArray
 
     /// Calibrates on `reference` [RO, E1, CHA, M]: slice m of the group alone (single-band), on
     /// the full E1 grid with its acquired lines (for example the central calibration block)
@@ -54,6 +56,7 @@ public final class SliceGRAPPAKernel: @unchecked Sendable, CustomStringConvertib
         let k = offs.count * c
 
         let data = try reference.astype(.complex64, operation: op).contiguous()
+        self.reference = data
         // Bands with their CAIPIRINHA phase: what each slice contributes to a collapsed line.
         let shifted = try SliceGRAPPAKernel.phased(data, options: options, centre: centre, sign: 1)
         let acquired = SliceGRAPPAKernel.acquiredLines(shifted, ro: ro, e1: e1, perSlab: c * m)

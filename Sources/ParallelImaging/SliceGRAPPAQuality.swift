@@ -30,35 +30,50 @@ extension SliceGRAPPAKernel {
     }
 
     /// g-factor maps [RO, E1, M] of the slice separation by pseudo replicas: white complex noise
-    /// on the lines an R-fold acquisition samples goes through the kernels; at each pixel the
-    /// noise of the separated coil images (summed over coils) is compared with that of the same
-    /// noise not separated (what a single-band acquisition with the same sampling would have).
-    /// 1 means no noise amplification; `replicas` sets the precision (error ≈ 1/√(2·replicas)).
+    /// on the lines an R-fold acquisition samples goes through the kernels `replicas` times
+    /// (seeded), and at each pixel the noise of the separated slice, coil-combined with that
+    /// slice's sensitivities (from the single-band reference, Σ conj(s)·x with Σ|s|² = 1), is
+    /// compared with the same noise combined without separation — what a single-band scan with
+    /// the same sampling would have. 1 means no noise amplification (error ≈ 1/√(2·replicas));
+    /// pixels where the reference has under 5 % of its peak coil signal are 0.
     public func gFactor(replicas: Int = 32, seed: UInt64 = 1) throws -> NDArray {
         let op = "sms_gfactor"
         guard replicas >= 2 && replicas <= 10_000 else { throw ArrayError(op, "replicas must be 2…10000, got \(replicas)") }
         let ro = grid[0], e1 = grid[1], c = channels, R = options.acceleration
+        // Coil maps per band from the (low-resolution) single-band reference.
+        let coilImages = try ifft(reference, axes: [0, 1])
+        let rss = try coilImages.unary(.abs2).sum(axes: [2], keepDims: true).unary(.sqrt)
+        let peak = try rss.astype(.float64).reduce(.max).toArray(Double.self).first ?? 0
+        guard peak > 0 else { throw ArrayError(op, "the single-band reference is zero: no coil maps for the g-factor") }
+        let inside = try rss.astype(.float64).toArray(Double.self).map { $0 > 0.05 * peak }
+        let floor = try NDArray.binary(.maximum, .array(rss), .scalar(.float(1e-30 * peak)))
+        let weights = try NDArray.binary(.div, .array(coilImages), .array(floor)).unary(.conj)
+        func combined(_ images: NDArray) throws -> NDArray {
+            try NDArray.binary(.mul, .array(images), .array(weights)).sum(axes: [2]).unary(.abs2).astype(.float64)
+        }
         var source = RandomSource(seed: seed)
-        var separatedVar = try NDArray(zeros: [ro, e1, bands], dtype: .float64, operation: op)
-        var plainVar = try NDArray(zeros: [ro, e1], dtype: .float64, operation: op)
+        var separated = try NDArray(zeros: [ro, e1, bands], dtype: .float64, operation: op)
+        var plain = try NDArray(zeros: [ro, e1, bands], dtype: .float64, operation: op)
+        let scale = 0.5.squareRoot()
         for _ in 0..<replicas {
             try Interrupt.check()
             var noise = [Complex64](repeating: .zero, count: ro * e1 * c)
             for ch in 0..<c {
                 for line in 0..<e1 where ((line - centreLine) % R + R) % R == 0 {
                     for r in 0..<ro {
-                        noise[r + ro * (line + e1 * ch)] = Complex64(Float(source.normal() * 0.5.squareRoot()), Float(source.normal() * 0.5.squareRoot()))
+                        noise[r + ro * (line + e1 * ch)] = Complex64(Float(source.normal() * scale), Float(source.normal() * scale))
                     }
                 }
             }
             let k = try NDArray(noise, shape: [ro, e1, c])
-            let plain = try ifft(k, axes: [0, 1]).unary(.abs2).astype(.float64).sum(axes: [2])
-            plainVar = try NDArray.binary(.add, .array(plainVar), .array(plain))
-            let sep = try ifft(try apply(k), axes: [0, 1]).unary(.abs2).astype(.float64).sum(axes: [2])
-            separatedVar = try NDArray.binary(.add, .array(separatedVar), .array(sep))
+            let noiseImages = try ifft(k, axes: [0, 1]).reshaped([ro, e1, c, 1])
+            plain = try NDArray.binary(.add, .array(plain), .array(try combined(noiseImages)))
+            separated = try NDArray.binary(.add, .array(separated), .array(try combined(try ifft(try apply(k), axes: [0, 1]))))
         }
-        let plain3 = try plainVar.reshaped([ro, e1, 1])
-        let ratio = try NDArray.binary(.div, .array(separatedVar), .array(plain3))
-        return try ratio.unary(.sqrt).astype(.float32)
+        var g = try NDArray.binary(.div, .array(separated), .array(plain)).unary(.sqrt).astype(.float32).contiguous()
+        g.withUnsafeMutableBufferPointer(as: Float.self) { p in
+            for i in 0..<p.count where !inside[i] { p[i] = 0 }
+        }
+        return g
     }
 }
