@@ -104,10 +104,10 @@ enum SMSBuiltins {
             }
             return .handle(SMSKernelHandle(kernels: try SliceGRAPPA.calibrate(reference: ref, bands: m, grid: grid, options: options)))
         },
-        BuiltinEntry("slice_grappa(k, data)", family: family,
+        BuiltinEntry("slice_grappa(k, data, group=0)", family: family,
                      summary: "Separate collapsed multiband k-space into its slices with kernels from slice_grappa_calibrate, undoing the CAIPIRINHA shift: slices come out in anatomical order.",
                      description: """
-                     data is a multiband buffer (its .data) or collapsed k-space [RO, E1, 1, CHA, N, S, G] (G excitations, one kernel each) → [RO, E1, 1, CHA, N, S, G·M] with slice g + m·G for band m of excitation g; or [RO, E1, CHA] of one excitation (a single kernel) → [RO, E1, CHA, M]. \
+                     data is a multiband buffer (its .data) or collapsed k-space [RO, E1, 1, CHA, N, S, G] (G excitations, one kernel each) → [RO, E1, 1, CHA, N, S, G·M] with slice g + m·G for band m of excitation g; or [RO, E1, CHA] of one excitation (separated with the kernel of excitation group=) → [RO, E1, CHA, M]. \
                      The slices hold k-space on the acquired lines only: fill the rest with grappa(…, ref=b.ref) (in-plane GRAPPA) as reconstruct() does. Calibrate once, apply to every repetition.
                      """,
                      example: "b = buffer(ismrmrd(\"datasets/epi_sms.h5\"), n=\"repetition\", remove_oversampling=true, epi=true)[0]\nk = slice_grappa_calibrate(b, split=true)\nsep = slice_grappa(k, b)\nshape(sep)        # [80, 80, 1, 12, 3, 1, 12]") { a in
@@ -119,12 +119,7 @@ enum SMSBuiltins {
             } else {
                 data = try a.array("data")
             }
-            if data.rank == 3 {
-                guard h.kernels.count == 1 else {
-                    throw a.error("k-space [RO, E1, CHA] is one excitation but there are \(h.kernels.count) kernels: pass the buffer, or [RO, E1, 1, CHA, N, S, SLC]", kind: .value)
-                }
-                return .array(try h.kernels[0].apply(data))
-            }
+            if data.rank == 3 { return .array(try kernel(a).apply(data)) }
             return .array(try SliceGRAPPA.separate(data: data, kernels: h.kernels))
         },
         BuiltinEntry("sms_collapse(k, x, group=0)", family: family,
