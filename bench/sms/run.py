@@ -19,7 +19,8 @@ def dataset(name):
     return path
 
 def best(args, runs=3):
-    results = [subprocess.run([mrs, os.path.join(here, "recon.mrs")] + args, capture_output=True, text=True, check=True).stdout.split()
+    # The last line is the script's; reconstruct() prints what it did to the EPI readouts first.
+    results = [subprocess.run([mrs, os.path.join(here, "recon.mrs")] + args, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1].split()
                for _ in range(runs)]
     return min(float(r[0]) for r in results), results[0]
 
