@@ -66,6 +66,10 @@ public final class SliceGRAPPAKernel: @unchecked Sendable, CustomStringConvertib
         guard rows >= k else {
             throw ArrayError(op, "the single-band reference \(Shape.text(s)) has \(rows) kernel positions, fewer than the \(k) unknowns of a \(kRO) × \(kE1) kernel over \(c) channels: give more calibration lines or a smaller kernel")
         }
+        // The calibration matrices are held whole (one per band): refuse what cannot fit.
+        guard rows.multipliedReportingOverflow(by: k * (m + 1)).partialValue <= 200_000_000, rows <= 200_000_000 / Swift.max(1, k * (m + 1)) else {
+            throw ArrayError(op, "the single-band reference \(Shape.text(s)) gives \(rows) × \(k) calibration matrices per slice, too large: crop it to the central calibration lines")
+        }
         trainingRows = rows
         let p = shifted.basePointer(as: Complex64.self)
         let ld = ro * e1
