@@ -40,6 +40,22 @@ public enum CartesianRecon {
         return false
     }
 
+    /// Separates the collapsed excitations of multiband data [RO, E1, E2, CHA, N, S, G] into
+    /// [RO, E1, E2, CHA, N, S, G·M] in anatomical order with slice-GRAPPA kernels trained on the
+    /// single-band reference `ref` [RO, E1, 1, CHA, 1, 1, G·M] (on the data's E1 grid), one per
+    /// excitation, calibrated once and applied to every N and S. The CAIPIRINHA shift comes from
+    /// the header, the in-plane acceleration from the data's sampling.
+    public static func separateSlices(_ data: NDArray, ref: NDArray?, multiband mb: MultibandDescription,
+                                      splitSlice: Bool = true, lambda: Double = 0.01) throws -> NDArray {
+        let op = "reconstruct"
+        guard data.rank == 7 else { throw ArrayError(op, "multiband data must be a buffer [RO, E1, E2, CHA, N, S, SLC], got \(Shape.text(data.shape))") }
+        let first = try data.get([.all, .all, .all, .all, .int(0), .int(0), .int(0)])
+        let r = try SamplingMask.infer(from: first).inferAcceleration().first ?? 1
+        let options = SliceGRAPPAOptions(lambda: lambda, splitSlice: splitSlice, acceleration: r, caipirinhaShift: mb.caipirinhaShift)
+        let kernels = try SliceGRAPPA.calibrate(reference: ref, bands: mb.factor, grid: [data.shape[0], data.shape[1]], options: options)
+        return try SliceGRAPPA.separate(data: data, kernels: kernels)
+    }
+
     /// The FFT axes of a buffer: RO and E1, and E2 when it has more than one partition.
     public static func imageAxes(_ shape: [Int]) -> [Int] { shape[2] > 1 ? [0, 1, 2] : [0, 1] }
 

@@ -7,7 +7,7 @@ enum AcquisitionSimulationBuiltins {
     static let family = "simulation"
 
     static let entries: [BuiltinEntry] = [
-        BuiltinEntry("simulate_acquisition(coil_images, path, ordering=\"cartesian\", repetitions=1, acceleration=1, calibration=0, calibration_mode=\"embedded\", oversampling=2, noise=0, noise_correlation=0.2, noise_covariance=none, noise_readouts=1, seed=1, navigators=3, slice_order=\"ascending\", slice_limit=true, epi_error=none, ramp_sampling=none, phantom=none, csm=none, geometry=none, timing=none, info=none)",
+        BuiltinEntry("simulate_acquisition(coil_images, path, ordering=\"cartesian\", repetitions=1, acceleration=1, calibration=0, calibration_mode=\"embedded\", oversampling=2, noise=0, noise_correlation=0.2, noise_covariance=none, noise_readouts=1, seed=1, navigators=3, slice_order=\"ascending\", slice_limit=true, epi_error=none, ramp_sampling=none, multiband=none, phantom=none, csm=none, geometry=none, timing=none, info=none)",
                      family: family,
                      summary: "Simulate a Cartesian or single-shot EPI scan of coil images [X, Y, CHA, SLC] and write it as an ISMRMRD file with a full header and the ground truth.",
                      description: """
@@ -17,7 +17,7 @@ enum AcquisitionSimulationBuiltins {
 
                      acceleration samples every R-th line (the centre line always). calibration adds that many fully sampled central lines; calibration_mode "embedded" acquires them inside each repetition (flags ACQ_IS_PARALLEL_CALIBRATION_AND_IMAGING on lines of the pattern, ACQ_IS_PARALLEL_CALIBRATION on the extra ones), "separate" as a block per slice before the repetitions (ACQ_IS_PARALLEL_CALIBRATION; the only choice for EPI), "interleaved" shifts the pattern by one line per repetition instead.
 
-                     noise: σ of circular complex Gaussian noise (E|n|² = σ²), correlated between coils c and d by noise_correlation^|c−d| (or noise_covariance, a [CHA, CHA] matrix); when σ > 0, noise_readouts noise-only readouts (ACQ_IS_NOISE_MEASUREMENT) come first with the same statistics. seed makes the file reproducible. slice_order "interleaved" excites every second slice first (Siemens). slice_limit=false leaves the slice limit out of the header. epi_error={phase: radians, shift: samples} gives reversed echoes an odd/even error (Nyquist ghosts). ramp_sampling=true (or a record {ramp_up, ramp_down (µs, whole), flat_top (µs), ramp_start (fraction of the ramp before the first sample)}; defaults: ramps a quarter of the sampling window each, the flat top the window needs, 0.2) samples EPI readouts on the gradient ramps too: the same number of samples, at the trapezoid's uneven k-space positions, with the timings in the header's trajectoryDescription (regrid with epi_regrid or buffer(…, epi=true)).
+                     noise: σ of circular complex Gaussian noise (E|n|² = σ²), correlated between coils c and d by noise_correlation^|c−d| (or noise_covariance, a [CHA, CHA] matrix); when σ > 0, noise_readouts noise-only readouts (ACQ_IS_NOISE_MEASUREMENT) come first with the same statistics. seed makes the file reproducible. slice_order "interleaved" excites every second slice first (Siemens). slice_limit=false leaves the slice limit out of the header. epi_error={phase: radians, shift: samples} gives reversed echoes an odd/even error (Nyquist ghosts). ramp_sampling=true (or a record {ramp_up, ramp_down (µs, whole), flat_top (µs), ramp_start (fraction of the ramp before the first sample)}; defaults: ramps a quarter of the sampling window each, the flat top the window needs, 0.2) samples EPI readouts on the gradient ramps too: the same number of samples, at the trapezoid's uneven k-space positions, with the timings in the header's trajectoryDescription (regrid with epi_regrid or buffer(…, epi=true)). multiband=M (or {factor: M, shift: 2}) excites M slices at once (EPI with a separate calibration block; M must divide the slice count): excitation g records slices g, g + S/M, … with blipped CAIPIRINHA (band m shifted by m/shift of the acquired field of view), its readouts carry slice counter g and the position of slice g; the calibration block stays single-band (each slice alone, ACQ_IS_PARALLEL_CALIBRATION) and the header's parallelImaging.multiband says factor, spacing, deltaKz and calibration.
 
                      phantom [X, Y, SLC], csm [X, Y, CHA, SLC] and the coil images are stored as NDArrays `phantom`, `csm`, `coil_images`.
 
@@ -70,6 +70,14 @@ enum AcquisitionSimulationBuiltins {
                 ramp.flatTop_us = try r.double("flat_top")
                 if let v = try r.double("ramp_start") { ramp.rampStart = v }
                 o.rampSampling = ramp
+            }
+            switch a["multiband"] {
+            case .none: break
+            case .int(let m): o.multiband = .init(factor: m)
+            default:
+                let r = try Fields(a, "multiband", allowed: ["factor", "shift"])
+                guard let m = try r.int("factor") else { throw a.error("multiband= needs a factor (multiband={factor: 2})", kind: .argument) }
+                o.multiband = .init(factor: m, shift: try r.int("shift") ?? 2)
             }
             if !a.isNone("geometry") { try readGeometry(Fields(a, "geometry", allowed: ["fov", "thickness", "spacing", "centre", "read_dir", "phase_dir", "slice_dir", "table"]), into: &o.geometry) }
             if !a.isNone("timing") { try readTiming(Fields(a, "timing", allowed: ["TR", "TE", "flip_angle", "echo_spacing", "dwell", "date", "start", "heart_period"]), into: &o.timing) }

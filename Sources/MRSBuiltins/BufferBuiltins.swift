@@ -86,6 +86,7 @@ enum BufferBuiltins {
             fields.append(("ref_headers", .handle(HeaderGridHandle(grid: r.headers))))
             fields.append(("ref_sampling", samplingValue(r.sampling)))
         }
+        if let mb = bit.multiband { fields.append(("multiband", SMSBuiltins.multibandValue(mb, excitations: bit.data?.data.shape[6]))) }
         return .record(Record(fields, path: "buffer"))
     }
 
@@ -144,6 +145,7 @@ enum BufferBuiltins {
                      A buffer closes whenever the trigger counter changes (none: the whole file is one); n and s choose the counters laid out along N and S (average, contrast, phase, repetition, set, segment, slice). \
                      Sizes come from the XML header (encodedSpace, encodingLimits) with the data's own counters as fallback; readouts are placed by center_sample (asymmetric echoes zero-padded), lines are shifted so the encoding centre sits at E1/2 (partial Fourier), and ACQ_IS_REVERSE readouts are time-reversed first. \
                      remove_oversampling=true crops the readout to the recon field of view as Gadgetron's RemoveROOversampling does. ignore_segment=true (the default) keeps EPI readouts whose segment counter marks the readout polarity in one buffer. \
+                     Multiband data (the header's parallelImaging.multiband) keeps one SLC entry per excitation in .data (the slice counter of the first slice of its group) and every slice alone in .ref (the single-band reference); .multiband then gives factor, CAIPIRINHA shift, spacing, delta_kz, calibration, excitations, slices and groups (the slices each excitation records), and slice_grappa or reconstruct separate them. \
                      .headers holds the AcquisitionHeaders laid out [E1, E2, N, S, SLC]: index it, or ask a field for an array (b.headers.idx.kspace_encode_step_1). \
                      epi=true prepares EPI readouts first, as Gadgetron's EPIReconXGadget and EPICorrGadget do: ramp-sampled readouts are regridded to the flat-top grid (epi_regrid) and each echo train's navigators correct its reversed lines (epi_correct, fit epi_fit= "linear" or "constant"); epi="regrid" or epi="correct" does one step only. A train without navigators is an error unless best_effort=true (then it stays uncorrected, with a warning).
                      """,

@@ -31,6 +31,8 @@ public enum Builtins {
         r.add(CoilBuiltins.entries)
         r.addFamily(ParallelImagingBuiltins.family, summary: "GRAPPA: calibration, application, unmixing weights, g-factor; one-call reconstruct")
         r.add(ParallelImagingBuiltins.entries)
+        r.addFamily(SMSBuiltins.family, summary: "simultaneous multi-slice: slice-GRAPPA and split-slice GRAPPA, collapse, leakage, g-factor")
+        r.add(SMSBuiltins.entries)
         r.addFamily(NonCartesianBuiltins.family, summary: "NUFFT (one call or a plan), trajectories, density compensation, gridding")
         r.add(NonCartesianBuiltins.entries)
         r.addFamily(TractographyBuiltins.family, summary: "NIfTI volumes, gradient tables, tensor fits, seeds, tracking, TrackVis files")

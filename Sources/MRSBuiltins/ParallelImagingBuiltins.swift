@@ -165,12 +165,12 @@ enum ParallelImagingBuiltins {
                      example: "kern = grappa_calibrate(b)\ng = gfactor(kern, [80, 80])\nsnapshot(g, \"gfactor.png\", scale=[1, 2])") { a in
             .array(try kernel(a).gFactor(shape: try grid(a, "shape"), sensitivities: try a.optionalArray("maps")))
         },
-        BuiltinEntry("reconstruct(b, combine=\"rss\", kernel=[5, 4], lambda=0.01, acceleration=none, n=\"repetition\", best_effort=false)", family: family,
+        BuiltinEntry("reconstruct(b, combine=\"rss\", kernel=[5, 4], lambda=0.01, acceleration=none, n=\"repetition\", best_effort=false, sms=\"split\")", family: family,
                      summary: "Reconstruct a buffer (or a whole dataset) the way Gadgetron's default chain does: GRAPPA when accelerated, inverse FFT, coil combination, readout oversampling removed → images [X, Y, Z, N, S, SLC].",
                      description: """
                      b is a buffer from buffer() or a dataset from ismrmrd(); a dataset is buffered as buffer(f, n=n) and gives one image array, or a list when its readouts make several buffers. An EPI dataset whose header asks for it is first regridded (ramp sampling in its trajectoryDescription) and navigator-corrected (numberOfNavigators > 0; a train without navigators is an error, or with best_effort=true stays uncorrected with a warning), as buffer(f, epi=true) does; a line printed says so. \
                      combine="rss" gives magnitude images √Σ|x|²; combine="sense" gives complex SENSE-1 images Σ conj(s)·x / Σ|s|² with Inati maps s per slice from the calibration data (zero-padded to full size), or from the coil images when there is none. \
-                     Accelerated data (lines missing between acquired ones) is filled with grappa(b, kernel=, lambda=) first. Dimensions of size 1 stay: squeeze() them for display.
+                     Accelerated data (lines missing between acquired ones) is filled with grappa(b, kernel=, lambda=) first. Multiband data (the header's parallelImaging.multiband; buffers with .multiband) is first separated into its slices with slice-GRAPPA kernels trained on the single-band reference (sms="split": split-slice GRAPPA, less leakage; sms="slice": plain slice-GRAPPA), so every slice comes out, in anatomical order. Dimensions of size 1 stay: squeeze() them for display.
                      """,
                      example: "img = reconstruct(ismrmrd(\"datasets/epi_r2.h5\"))\nshape(img)        # [80, 80, 1, 3, 1, 12]\nsnapshot(squeeze(img[:, :, 0, 0, 0, :]), \"r2.png\")") { a in
             let combine = try a.string("combine").lowercased()
@@ -205,8 +205,15 @@ enum ParallelImagingBuiltins {
             throw a.bad("b", expected: "a buffer whose .data is [RO, E1, E2, CHA, N, S, SLC]")
         }
         var ref: NDArray? = nil
-        if case .array(let r)? = record["ref"] { ref = try acquiredBlock(r, operation: op) }
         var kspace = try raw.astype(.complex64)
+        if let mb = try SMSBuiltins.multiband(record) {
+            // Multiband: separate the collapsed slices first (slice-GRAPPA on the full-grid
+            // single-band reference), then in-plane GRAPPA per slice as for single-band data.
+            var fullRef: NDArray? = nil
+            if case .array(let r)? = record["ref"] { fullRef = r }
+            kspace = try CartesianRecon.separateSlices(kspace, ref: fullRef, multiband: mb, splitSlice: try SMSBuiltins.splitSlice(a, "sms"), lambda: options.lambda)
+        }
+        if case .array(let r)? = record["ref"] { ref = try acquiredBlock(r, operation: op) }
         if try isAccelerated(kspace) {
             kspace = try GRAPPA.reconstructBuffer(data: kspace, reference: ref, options: options)
         }

@@ -79,6 +79,32 @@ public struct AcquisitionOptions: Sendable {
         }
     }
 
+    /// Simultaneous multi-slice excitation with blipped CAIPIRINHA, as the CMRR multiband EPI
+    /// records it: with S slices and factor M, excitation g (0 ≤ g < S/M) records slices
+    /// g, g + S/M, …, g + (M − 1)·S/M at once, slice m of the group shifted along the phase
+    /// direction by m/shift of the acquired (R-fold reduced) field of view — the kz blips advance
+    /// the phase of band m by 2π·m/shift from echo to echo. Collapsed readouts carry the slice
+    /// counter g; the separate calibration block stays single-band (each slice alone) and is
+    /// what slice-GRAPPA trains on.
+    public struct Multiband: Sendable, Equatable {
+        /// Slices excited at once (M).
+        public var factor: Int
+        /// CAIPIRINHA shift divisor: band m moves by m/shift of the acquired field of view.
+        public var shift: Int
+
+        /// Factor `factor`, a FOV/`shift` CAIPIRINHA shift.
+        public init(factor: Int, shift: Int = 2) {
+            self.factor = factor
+            self.shift = shift
+        }
+
+        /// Phase that the blips give band `band` on line `line` (CAIPIRINHA): linear in the line,
+        /// 2π·band/shift per acquired echo (R lines), zero on the centre line.
+        public func phase(band: Int, line: Int, centre: Int, acceleration: Int) -> Double {
+            2 * Double.pi * Double(band) * Double(line - centre) / Double(shift * acceleration)
+        }
+    }
+
     /// Line ordering and polarity.
     public var ordering: Ordering = .cartesian
     /// In-plane acceleration R along E1 (every R-th line is sampled, the centre line always).
@@ -116,6 +142,8 @@ public struct AcquisitionOptions: Sendable {
     public var epiPhaseError: EPIPhaseError = .none
     /// Ramp sampling of EPI readouts (nil: samples on the flat top only, the old behaviour).
     public var rampSampling: RampSampling? = nil
+    /// Simultaneous multi-slice (multiband) excitation (nil: one slice per excitation).
+    public var multiband: Multiband? = nil
     /// Field of view, slice stack and orientation.
     public var geometry = SliceGeometry()
     /// Sequence timing (TR, TE, flip angle, echo spacing, dwell time, clock).

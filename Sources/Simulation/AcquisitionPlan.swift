@@ -51,6 +51,11 @@ public struct AcquisitionPlan: Sendable {
     public let timing: ResolvedTiming
     /// Lines per imaging echo train (EPI) or per slice and repetition (Cartesian).
     public let imagingLinesPerSlice: Int
+    /// Slices per imaging excitation (the multiband factor, 1 without multiband).
+    public let bands: Int
+    /// Imaging excitations per repetition (slices / bands); imaging readouts of excitation g
+    /// carry slice counter g and record slices g, g + groups, ….
+    public var groups: Int { slices / bands }
 
     /// Timing values with the ordering's defaults filled in.
     public struct ResolvedTiming: Sendable, Equatable {
@@ -86,6 +91,22 @@ public struct AcquisitionPlan: Sendable {
         if o.ordering == .epi && o.calibrationMode == .embedded && o.calibrationLines > 0 {
             throw ArrayError(op, "EPI acquires its calibration lines in a separate block: use calibration_mode \"separate\" (an echo train cannot skip lines irregularly)")
         }
+        var bands = 1
+        if let mb = o.multiband {
+            guard mb.factor >= 1 && mb.factor <= 16 else { throw ArrayError(op, "multiband factor must be 1…16, got \(mb.factor)") }
+            guard slices % mb.factor == 0 else {
+                throw ArrayError(op, "multiband factor \(mb.factor) does not divide the \(slices) slices: every excitation must record the same number of slices")
+            }
+            guard mb.shift >= 1 && mb.shift <= 16 else { throw ArrayError(op, "CAIPIRINHA shift must be 1…16 (FOV/shift), got \(mb.shift)") }
+            if mb.factor > 1 {
+                guard o.ordering == .epi else { throw ArrayError(op, "multiband is simulated for EPI (ordering \"epi\"), not \(o.ordering.rawValue)") }
+                guard o.calibrationMode == .separate && o.calibrationLines > 0 else {
+                    throw ArrayError(op, "multiband needs its single-band reference: give calibration lines with calibration_mode \"separate\"")
+                }
+            }
+            bands = mb.factor
+        }
+        self.bands = bands
         guard o.navigators >= 0 && o.navigators <= 16 else { throw ArrayError(op, "navigators must be 0…16, got \(o.navigators)") }
         guard o.noiseReadouts >= 0 && o.noiseReadouts <= 1024 else { throw ArrayError(op, "noise readouts must be 0…1024, got \(o.noiseReadouts)") }
         self.lines = lines
@@ -201,13 +222,15 @@ public struct AcquisitionPlan: Sendable {
             }
             if o.ordering == .epi { clock = t.TR_ms }
         }
+        // Multiband: one excitation per group of simultaneous slices, named by its first slice.
+        let imagingOrder = bands == 1 ? order : AcquisitionPlan.sliceOrder(slices / bands, o.sliceOrder)
         for rep in 0..<o.repetitions {
             let lineList = embedded ? pattern(rep).set.union(calibration).sorted() : pattern(rep).list
             let repStart = clock
-            for (k, s) in order.enumerated() {
+            for (k, s) in imagingOrder.enumerated() {
                 acquireSlice(s, rep: rep, lineList: lineList, calibrationBlock: false, start: clock,
-                             isFirstInRep: k == 0, isLastInRep: k == order.count - 1)
-                clock += sliceSlot(lineList.count)
+                             isFirstInRep: k == 0, isLastInRep: k == imagingOrder.count - 1)
+                clock += sliceSlot(lineList.count) * Double(bands)
             }
             if o.ordering == .epi { clock = repStart + t.TR_ms }
         }

@@ -151,7 +151,12 @@ public final class AcquisitionSimulator {
                     let set = images.shape[4] == 1 ? 0 : r.repetition
                     if kspace?.set != set { kspace = try kSpace(set) }
                     guard let k = kspace else { return }
-                    copyLine(from: r.reversed ? k.reversed : k.forward, line: r.line, slice: r.slice, reversed: r.reversed, into: out)
+                    let source = r.reversed ? k.reversed : k.forward
+                    if plan.bands > 1 && r.flags & AcquisitionFlag.ACQ_IS_PARALLEL_CALIBRATION.bit == 0 {
+                        addCollapsedLine(from: source, readout: r, into: out)
+                    } else {
+                        copyLine(from: source, line: r.line, slice: r.slice, reversed: r.reversed, into: out)
+                    }
                 }
                 if let base = out.baseAddress { noise.add(to: base, count: samples) }
             }
@@ -209,6 +214,24 @@ public final class AcquisitionSimulator {
         for c in 0..<cha {
             let src = p + ro * (line + e1 * (c + cha * slice))
             for s in 0..<ro { out[s + ro * c] = src[reversed ? ro - 1 - s : s] }
+        }
+        withExtendedLifetime(k) {}
+    }
+
+    /// The line of a multiband excitation: the sum of its slices' lines, band m with the phase
+    /// its CAIPIRINHA blips give it (navigators carry no blips: the centre line, phase 0).
+    private func addCollapsedLine(from k: NDArray, readout r: PlannedReadout, into out: UnsafeMutableBufferPointer<Complex64>) {
+        guard let mb = options.multiband else { return }
+        let ro = samples, e1 = plan.lines, cha = channels
+        let p = k.basePointer(as: Complex64.self)
+        for band in 0..<plan.bands {
+            let slice = r.slice + band * plan.groups
+            let phi = r.kind == .navigator ? 0 : mb.phase(band: band, line: r.line, centre: plan.centreLine, acceleration: options.acceleration)
+            let w = Complex64(Float(cos(phi)), Float(sin(phi)))
+            for c in 0..<cha {
+                let src = p + ro * (r.line + e1 * (c + cha * slice))
+                for s in 0..<ro { out[s + ro * c] += w * src[r.reversed ? ro - 1 - s : s] }
+            }
         }
         withExtendedLifetime(k) {}
     }

@@ -49,6 +49,18 @@ enum SimulatedHeader {
                 pi.append(("calibrationMode", .string(o.calibrationMode.rawValue)))
             }
             if o.calibrationMode == .interleaved { pi.append(("interleavingDimension", .string("repetition"))) }
+            if let mb = o.multiband, mb.factor > 1 {
+                // Simultaneous slices lie groups × spacing apart; a kz blip moves band m's phase by
+                // 2π·m/shift, so Δkz = 1/(shift · distance) cycles/mm. The reference is 2-D per slice.
+                let distance = Double(plan.groups) * g.sliceSpacing_mm
+                pi.append(("multiband", record([
+                    ("spacing", .list([record([("dZ", .list((1..<mb.factor).map { .double(Double($0) * distance) }))])])),
+                    ("deltaKz", .double(1 / (Double(mb.shift) * distance))),
+                    ("multiband_factor", .int(mb.factor)),
+                    ("calibration", .string("separable2D")),
+                    ("calibration_encoding", .int(0)),
+                ])))
+            }
             encoding.append(field("parallelImaging", record(pi)))
         }
         if o.ordering == .epi { encoding.append(field("echoTrainLength", .int(plan.imagingLinesPerSlice))) }

@@ -158,3 +158,39 @@ final class WorkshopDatasetTests: XCTestCase {
         XCTAssertEqual(try file.array("coil_images").shape, [64, 64, 8, 4])
     }
 }
+
+/// The multiband file: its header valid against Debian's ISMRMRD 1.8 schema once the multiband
+/// element (added to the schema after 1.8; ISMRMRDSchema follows the later XSD) is left out,
+/// readout counts, counters.
+extension WorkshopDatasetTests {
+    func testMultibandDataset() throws {
+        let dir = try makeTemporaryDirectory(self, "mrs-simulation")
+        let path = dir.appendingPathComponent("epi_sms.h5").path
+        let script = packageRoot.appendingPathComponent("datasets/epi_sms.mrs").path
+        let output = try runProgram(try mrsExecutable(), [script, path], needs: "the mrs executable")
+        XCTAssertTrue(output.contains("wrote \(path)"), output)
+        let file = try ISMRMRDFile(path: path)
+        let xml = try file.xml()
+        let start = try XCTUnwrap(xml.range(of: "<multiband>")), end = try XCTUnwrap(xml.range(of: "</multiband>"))
+        let older = dir.appendingPathComponent("epi_sms_1.8.xml").path
+        try (String(xml[..<start.lowerBound]) + String(xml[end.upperBound...])).write(toFile: older, atomically: true, encoding: .utf8)
+        try runProgram("xmllint", ["--noout", "--schema", "/usr/share/ismrmrd/schema/ismrmrd.xsd", older],
+                       needs: "xmllint with the ISMRMRD schema (Debian libxml2-utils and ismrmrd-schema)")
+        let acquisitions = try file.acquisitions(), header = try file.header()
+        XCTAssertEqual(acquisitions.count, 1099)
+        let mb = "encoding.0.parallelImaging.multiband."
+        XCTAssertEqual(header.value(at: mb + "multiband_factor")?.intValue, 2)
+        XCTAssertEqual(header.value(at: mb + "calibration")?.stringValue, "separable2D")
+        XCTAssertEqual(header.value(at: mb + "deltaKz")?.doubleValue ?? 0, 1.0 / 120, accuracy: 1e-12)
+        let imaging = acquisitions.filter { !$0.head.isSet(.ACQ_IS_NOISE_MEASUREMENT) && !$0.head.isSet(.ACQ_IS_PARALLEL_CALIBRATION) && !$0.head.isSet(.ACQ_IS_PHASECORR_DATA) }
+        let reference = acquisitions.filter { $0.head.isSet(.ACQ_IS_PARALLEL_CALIBRATION) && !$0.head.isSet(.ACQ_IS_PHASECORR_DATA) }
+        XCTAssertEqual(imaging.count, 3 * 6 * 40)
+        XCTAssertEqual(Set(imaging.map { Int($0.head.idx.slice) }), Set(0..<6), "collapsed excitations carry the first slice of their group")
+        XCTAssertEqual(reference.count, 12 * 24)
+        XCTAssertEqual(Set(reference.map { Int($0.head.idx.slice) }), Set(0..<12), "the single-band reference holds every slice")
+        let recovered = try Recon.MultibandDescription.from(header: header)
+        XCTAssertEqual(recovered?.factor, 2)
+        XCTAssertEqual(recovered?.caipirinhaShift, 2)
+        XCTAssertEqual(recovered?.spacing_mm ?? 0, 60, accuracy: 1e-9)
+    }
+}

@@ -71,6 +71,7 @@ public final class Bufferer {
             guard let g = groups[k] else { continue }
             let enc = try encoding(k[0])
             var bit = ReconBit()
+            bit.multiband = try MultibandDescription.from(header: header, space: k[0])
             if !g.data.isEmpty {
                 bit.data = try BufferAssembler(encoding: enc, options: options, bucketRanges: dataRanges, forRef: false).assemble(g.data)
             }

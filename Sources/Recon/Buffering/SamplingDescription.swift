@@ -85,6 +85,9 @@ public struct DataBuffer: Sendable {
 public struct ReconBit: Sendable {
     public var data: DataBuffer?
     public var ref: DataBuffer?
+    /// Simultaneous multi-slice data (from the header): data's SLC then counts excitations, each
+    /// holding slices g, g + SLC, …, and ref holds every slice alone (the single-band reference).
+    public var multiband: MultibandDescription?
 
     /// A data/ref pair.
     public init(data: DataBuffer? = nil, ref: DataBuffer? = nil) {
