@@ -59,6 +59,14 @@ public final class LineEditor {
             mrs_el_bind(el, key, function)
         }
         mrs_el_bind(el, "^R", "em-inc-search-prev")
+        // Home, End and Delete as xterm, VT220 and rxvt send them (libedit's emacs map leaves
+        // them unbound, so they typed "~" and letters), and Ctrl-Left/Right by words.
+        for (key, function) in [("\\e[H", "ed-move-to-beg"), ("\\eOH", "ed-move-to-beg"), ("\\e[1~", "ed-move-to-beg"), ("\\e[7~", "ed-move-to-beg"),
+                                ("\\e[F", "ed-move-to-end"), ("\\eOF", "ed-move-to-end"), ("\\e[4~", "ed-move-to-end"), ("\\e[8~", "ed-move-to-end"),
+                                ("\\e[3~", "ed-delete-next-char"),
+                                ("\\e[1;5D", "ed-prev-word"), ("\\e[1;5C", "em-next-word")] {
+            mrs_el_bind(el, key, function)
+        }
         // The user's ~/.editrc comes last so personal bindings win.
         el_source(el, nil)
     }

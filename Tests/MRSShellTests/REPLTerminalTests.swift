@@ -20,6 +20,7 @@ final class REPLTerminalTests: XCTestCase {
     func testUpArrowRecallsByPrefixAfterARestart() throws { try scenario("history_prefix") }
     func testCtrlCStopsALongLoopAndABuiltin() throws { try scenario("ctrl_c_loop") }
     func testCtrlCAtThePromptDiscardsTheLine() throws { try scenario("ctrl_c_prompt") }
+    func testHomeEndAndDeleteKeysEditTheLine() throws { try scenario("home_end_delete") }
     func testCtrlCStopsAPythonSnippet() throws { try scenario("ctrl_c_toolbox") }
     func testHelpCommands() throws { try scenario("help") }
     func testErrorThenSuccess() throws { try scenario("error_then_success") }

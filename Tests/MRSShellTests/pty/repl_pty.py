@@ -289,6 +289,23 @@ def scenario_error_then_success(binary, tmp):
     sh.finish()
 
 
+def scenario_home_end_delete(binary, tmp):
+    sh = Shell(binary, tmp)
+    sh.prompt()
+    # "2 * 3", Home, "1 + ", End, " + 4" (xterm's CSI H and CSI F): 1 + 2 * 3 + 4.
+    def keys(text):
+        sh.child.send(text + "\r")
+        sh.prompt()
+        return sh.child.before
+    out = keys("2 * 3" + "\x1b[H" + "1 + " + "\x1b[F" + " + 4")
+    check("\r\n11\r\n" in out, f"Home/End did not move the cursor: {out!r}")
+    # VT220's ESC [1~ (Home), ESC [3~ (Delete) and ESC [4~ (End): "1234" becomes "234 + 1".
+    out = keys("1234" + "\x1b[1~" + "\x1b[3~" + "\x1b[4~" + " + 1")
+    check("\r\n235\r\n" in out, f"Home/Delete/End (VT220) did not edit the line: {out!r}")
+    check("~" not in out, f"a key typed '~': {out!r}")
+    sh.finish()
+
+
 def scenario_utf8(binary, tmp):
     sh = Shell(binary, tmp, env_extra={"LANG": "C.UTF-8", "LC_ALL": ""})
     sh.prompt()
