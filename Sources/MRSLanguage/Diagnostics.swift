@@ -36,6 +36,8 @@ public struct MRSError: Error, CustomStringConvertible, @unchecked Sendable {
     public var others: [MRSError] = []
     /// True when a syntax error is only the input ending early (the REPL then reads more lines).
     public var isIncompleteInput = false
+    /// A warning (shown as `warning:`) rather than an error; nothing stops for it.
+    public var isWarning = false
 
     public init(_ kind: ErrorKind, _ message: String, at location: SourceLocation? = nil) {
         self.kind = kind
@@ -90,7 +92,8 @@ public struct DiagnosticPrinter {
         var out = ""
         if let l = e.location {
             let (line, column) = l.file.lineColumn(l.offset)
-            out += "\(bold)\(l.file.name):\(line):\(column):\(reset) \(red)error:\(reset) \(e.message)\n"
+            let label = e.isWarning ? (color ? "\u{1B}[1;35m" : "") + "warning:" : red + "error:"
+            out += "\(bold)\(l.file.name):\(line):\(column):\(reset) \(label)\(reset) \(e.message)\n"
             let fullLine = l.file.line(line)
             if !fullLine.isEmpty {
                 // A very long line (generated code, a pasted array) is shown as a window around

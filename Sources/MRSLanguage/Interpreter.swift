@@ -18,6 +18,12 @@ public final class Interpreter {
         FileHandle.standardOutput.write(s.data(using: .utf8) ?? Data())
     }
     /// Directory relative paths in scripts are resolved against (the working directory).
+    /// Where warnings go (rendered like errors, with `warning:`); standard error by default.
+    public var warningOutput: (MRSError) -> Void = { w in
+        FileHandle.standardError.write(DiagnosticPrinter().render(w).data(using: .utf8)!)
+    }
+    /// Reports a warning.
+    public func warn(_ w: MRSError) { warningOutput(w) }
     public var workingDirectory: String = FileManager.default.currentDirectoryPath
     private var globals: [String: Box] = [:]
     private var callDepth = 0
@@ -47,6 +53,7 @@ public final class Interpreter {
     public func run(_ source: SourceFile) throws -> RunOutcome {
         stackFloor = Interpreter.currentStackFloor()
         let program = try Parser.parse(source)
+        for w in IndentationCheck.warnings(in: program, source: source) { warn(w) }
         let (body, final) = try Compiler(interp: self).compileProgram(program)
         let frame = Frame()
         for s in body {

@@ -29,6 +29,11 @@ public final class SourceFile: @unchecked Sendable {
         return (lo + 1, column)
     }
 
+    /// The byte offset where 1-based line `n` starts (clamped to the file).
+    func offset(ofLine n: Int) -> Int {
+        lineStarts[Swift.min(Swift.max(n, 1), lineStarts.count) - 1]
+    }
+
     /// The text of a 1-based line without its newline.
     public func line(_ n: Int) -> String {
         guard n >= 1 && n <= lineStarts.count else { return "" }
