@@ -124,6 +124,11 @@ public enum Masks {
     /// distance from the centre), so any two kept points are at least min(r(p), r(q)) apart;
     /// r0 is found by bisection to reach the acceleration, then the calibration block is added.
     public static func poisson(_ o: MaskOptions, variableDensity: Double = 1) throws -> NDArray {
+        try poissonDisc(o, variableDensity: variableDensity).mask
+    }
+
+    /// `poisson` with the base radius r0 it settled on (for checking distances).
+    public static func poissonDisc(_ o: MaskOptions, variableDensity: Double = 1) throws -> (mask: NDArray, r0: Double) {
         try o.validate("mask_poisson", axes: 2...2)
         guard variableDensity.isFinite, variableDensity >= 0, variableDensity <= 100 else {
             throw ArrayError("mask_poisson", "vd must be between 0 and 100, got \(variableDensity)")
@@ -142,16 +147,16 @@ public enum Masks {
         // The count falls as r0 grows; bisect on r0 for the acquired count closest to the target.
         var lo = 0.5, hi = 1.0
         while count(withCalibration(hi)) > target && hi < 1e4 { lo = hi; hi *= 2 }
-        var best = withCalibration(hi)
+        var best = withCalibration(hi), bestR = hi
         for _ in 0..<30 {
             let mid = (lo + hi) / 2
             let m = withCalibration(mid)
             let c = count(m)
-            if abs(c - target) < abs(count(best) - target) { best = m }
+            if abs(c - target) < abs(count(best) - target) { best = m; bestR = mid }
             if c > target { lo = mid } else { hi = mid }
             if c == target || hi - lo < 1e-4 { break }
         }
-        return try array(best, shape: o.shape)
+        return (try array(best, shape: o.shape), bestR)
     }
 
     /// The minimum distance a Poisson-disc point at (i, j) keeps from earlier points.

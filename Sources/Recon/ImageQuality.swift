@@ -2,7 +2,7 @@ import Foundation
 import NDArray
 
 /// Image-quality scores of a reconstruction `x` against a reference image, on magnitudes (complex
-/// inputs are taken as |·|), optionally over a mask of pixels. The definitions are scikit-image's
+/// and negative real inputs are taken as |·|), optionally over a mask of pixels. The definitions are scikit-image's
 /// (`normalized_root_mse`, `peak_signal_noise_ratio`, `structural_similarity` with its defaults),
 /// so numbers compare with the literature's Python scripts.
 public enum ImageQuality {
@@ -14,7 +14,7 @@ public enum ImageQuality {
         guard x.count > 0 else { throw ArrayError(operation, "the images are empty") }
         func magnitude(_ a: NDArray) throws -> [Double] {
             if a.dtype.isComplex { return try a.astype(.complex128, operation: operation).toArray(Complex128.self).map { $0.lengthSquared.squareRoot() } }
-            return try a.astype(.float64, operation: operation).toArray(Double.self)
+            return try a.astype(.float64, operation: operation).toArray(Double.self).map { Swift.abs($0) }
         }
         var m: [Bool]? = nil
         if let mask {
@@ -38,19 +38,19 @@ public enum ImageQuality {
         return (e / n).squareRoot()
     }
 
-    /// The data range of `ref` over the mask: max − min of its magnitude (scikit-image's
-    /// data_range for images that do not start at zero; the maximum for magnitude images).
-    static func range(_ b: [Double], _ m: [Bool]?) -> Double {
+    /// The data range of the whole reference (mask or not): max − min of its magnitude
+    /// (scikit-image's data_range; about the maximum for magnitude images).
+    static func range(_ b: [Double]) -> Double {
         var lo = Double.infinity, hi = -Double.infinity
-        for i in b.indices where m?[i] ?? true { lo = min(lo, b[i]); hi = max(hi, b[i]) }
+        for v in b { lo = min(lo, v); hi = max(hi, v) }
         return hi - lo
     }
 
-    /// 10·log10(range² / MSE) in dB over the (masked) pixels; range defaults to max − min of the
-    /// reference (`peak_signal_noise_ratio(ref, x, data_range=…)`).
+    /// 10·log10(range² / MSE) in dB, the MSE over the (masked) pixels; range defaults to max − min
+    /// of the whole reference (`peak_signal_noise_ratio(ref, x, data_range=…)`).
     public static func psnr(_ x: NDArray, _ ref: NDArray, dataRange: Double? = nil, mask: NDArray? = nil) throws -> Double {
         let (a, b, m) = try prepare(x, ref, mask: mask, operation: "psnr")
-        let r = dataRange ?? range(b, m)
+        let r = dataRange ?? range(b)
         guard r > 0, r.isFinite else { throw ArrayError("psnr", "data range must be positive, got \(r)") }
         var e = 0.0, n = 0
         for i in a.indices where m?[i] ?? true { e += (a[i] - b[i]) * (a[i] - b[i]); n += 1 }
@@ -68,7 +68,7 @@ public enum ImageQuality {
         guard dims.count >= 2, dims[0] >= 7, dims[1] >= 7 else {
             throw ArrayError("ssim", "needs 2-D images of at least 7 × 7 pixels (the window), got shape \(Shape.text(x.shape))")
         }
-        let r = dataRange ?? range(b, m)
+        let r = dataRange ?? range(b)
         guard r > 0, r.isFinite else { throw ArrayError("ssim", "data range must be positive, got \(r)") }
         let nx = dims[0], ny = dims[1], plane = nx * ny, planes = a.count / plane
         let c1 = (0.01 * r) * (0.01 * r), c2 = (0.03 * r) * (0.03 * r)
