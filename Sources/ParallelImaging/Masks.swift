@@ -23,7 +23,8 @@ public struct MaskOptions: Sendable, Hashable {
     /// Checks sizes and factors; `operation` names the caller.
     func validate(_ operation: String, axes: ClosedRange<Int> = 1...2) throws {
         guard axes.contains(shape.count), shape.allSatisfy({ $0 >= 1 && $0 <= 1 << 16 }) else {
-            throw ArrayError(operation, "shape must be [E1]\(axes.upperBound == 2 ? " or [E1, E2]" : "") with sizes 1…65536, got \(Shape.text(shape))")
+            let what = axes.lowerBound == 2 ? "[E1, E2]" : axes.upperBound == 2 ? "[E1] or [E1, E2]" : "[E1]"
+            throw ArrayError(operation, "shape must be \(what) with sizes 1…65536, got \(Shape.text(shape))")
         }
         guard !acceleration.isEmpty, acceleration.count <= 2, acceleration.allSatisfy({ $0.isFinite && $0 >= 1 && $0 <= 1024 }) else {
             throw ArrayError(operation, "acceleration must be a factor ≥ 1 (or one per axis), got \(acceleration)")
