@@ -54,7 +54,7 @@ with tempfile.TemporaryDirectory() as d:
         w = line.split()
         if w[0].startswith("spirit_") or w[0].startswith("zero_"):
             info[w[0]] = [float(v) for v in w[1:]]
-    k, truth = os.path.join(d, "kspace"), readcfl(os.path.join(d, "truth"))[0]
+    k, truth = os.path.join(d, "kspace"), np.squeeze(readcfl(os.path.join(d, "truth")))
     maps = os.path.join(d, "maps")
     # ecalib's -r takes the size along X:Y:Z; our plane is [1, E1, E2], so the block is 1 × 57 × 55.
     t_ecalib = best(lambda: bart("ecalib", "-m1", "-r", "1:57:55", k, maps))
@@ -62,8 +62,8 @@ with tempfile.TemporaryDirectory() as d:
     t1 = best(lambda: bart("pics", "-S", "-l2", "-r", "0.001", "-i", "1", k, maps, rec))
     t31 = best(lambda: bart("pics", "-S", "-l2", "-r", "0.001", "-i", "31", k, maps, rec))
     t100 = bart("pics", "-S", "-l2", "-r", "0.001", "-i", "100", k, maps, rec)
-    pics = readcfl(rec)[0]
-    mine = readcfl(os.path.join(d, "spirit"))[0]
+    pics = np.squeeze(readcfl(rec))
+    mine = np.squeeze(readcfl(os.path.join(d, "spirit")))
     q_mrs, q_bart = scores(mine, truth), scores(pics, truth)
 
     per_mrs = info["spirit_per_iteration"][0]
@@ -74,6 +74,14 @@ with tempfile.TemporaryDirectory() as d:
     print(f"  BART pics : {per_bart * 1e3:7.2f} ms per CG iteration; ecalib {t_ecalib:.3f} s; pics -i 1 {t1:.3f} s, -i 31 {t31:.3f} s, -i 100 {t100:.3f} s")
     print(f"  ratio BART/mrs per iteration: {per_bart / per_mrs:.2f}; to a converged image: "
           f"{(t_ecalib + t100) / info['spirit_converged'][0]:.2f} (ecalib + pics -i 100 vs spirit to tol 1e-4)")
+    fft = info["spirit_fft_pair"][0]
+    n, c = 256 * 256, 8
+    mix = 8 * n * c * c                       # per-pixel C × C mixing, 8 flops per complex multiply-add
+    fftf = 2 * c * 5 * n * np.log2(n)         # 2·C FFTs at 5 N log2 N
+    rest = per_mrs - fft
+    print(f"  mrs per iteration: FFTs (ifft + fft of 8 coils) {fft * 1e3:.2f} ms = {fftf / fft / 1e9:.1f} GFLOP/s; "
+          f"the rest (per-pixel mixing {mix / 1e6:.1f} MFLOP, masking, CG vector updates) {rest * 1e3:.2f} ms = "
+          f"{mix / max(rest, 1e-9) / 1e9:.1f} GFLOP/s on the mixing ({100 * mix / max(rest, 1e-9) / 240e9:.1f} % of the 240 GFLOP/s sgemm floor)")
     for name, q in (("mrs spirit", q_mrs), ("BART pics", q_bart)):
         print(f"  {name:10s}: NRMSE {q[0]:.5f}  PSNR {q[1]:.2f} dB  SSIM {q[2]:.5f}  (scale {q[3]:.4f})")
     zf = info["zero_filled_quality"]
