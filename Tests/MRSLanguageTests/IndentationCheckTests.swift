@@ -26,7 +26,7 @@ final class IndentationCheckTests: XCTestCase {
         var seen: [MRSError] = []
         interp.warningOutput = { seen.append($0) }
         interp.output = { _ in }
-        try interp.run(code: "t = 0\nfor i in range(3)\n  if i > 0\n    t = t + 1\n  t = t + 10\nend\nend\n")
+        try interp.run(code: "t = 0\nif t == 0\n  if t > 5\n    t = 1\n  t = 10\nend\nend\n")
         XCTAssertEqual(seen.count, 1)
         XCTAssertEqual(seen.first?.isWarning, true)
     }
