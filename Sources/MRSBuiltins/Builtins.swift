@@ -43,6 +43,8 @@ public enum Builtins {
         r.addFamily(GadgetBuiltins.family, summary: "Gadgetron's gadgets and chains: built-in gadgets by class name, gadgets written in mrs, XML configurations")
         r.add(GadgetBuiltins.entries)
         r.add(GadgetBuiltins.classEntries)
+        r.addFamily(BatchBuiltins.family, summary: "results a script hands to `mrs batch` for its summary table")
+        r.add(BatchBuiltins.entries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
         r.addFamily(IsmrmrdBuiltins.flagFamily, summary: "ISMRMRD acquisition flags (1-based numbers: flag v is bit 1 << (v − 1))")

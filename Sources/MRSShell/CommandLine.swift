@@ -16,6 +16,8 @@ public enum MRSCommand {
                                     run a notebook-style script and write DIR/NAME.md and DIR/NAME.html
            mrs chain CONFIG.xml DATA.h5 [-o out.h5] [-G group]
                                     run a Gadgetron stream configuration offline and write its images
+           mrs batch SCRIPT.mrs INPUTS... [-j N] [-o DIR] [--slurm [--submit]]
+                                    run a script once per input, N at a time or as a SLURM job array
            mrs --version            print the version
 
     """
@@ -75,6 +77,8 @@ public enum MRSCommand {
             return report(Array(args.dropFirst()))
         case "chain":
             return ChainCommand.main(Array(args.dropFirst()))
+        case "batch":
+            return BatchCommand.main(Array(args.dropFirst()))
         case "lesson", "lessons":
             return LessonCommand.main(Array(args.dropFirst()), color: color)
         case "run":
