@@ -45,6 +45,20 @@ public struct TaskRecord: Codable, Equatable {
     /// Why it ended badly ("exceeded the memory limit of 64 MiB"), empty when done.
     public var reason: String
 
+    /// A record with every field.
+    public init(task: Int, input: String, state: TaskState, exitStatus: Int32?, signal: Int32?, wallSeconds: Double,
+                peakMemoryKiB: Int, values: [ReportedValue], reason: String) {
+        self.task = task
+        self.input = input
+        self.state = state
+        self.exitStatus = exitStatus
+        self.signal = signal
+        self.wallSeconds = wallSeconds
+        self.peakMemoryKiB = peakMemoryKiB
+        self.values = values
+        self.reason = reason
+    }
+
     /// "0", "1" or "SIGKILL".
     public var exitText: String {
         if let s = exitStatus { return String(s) }

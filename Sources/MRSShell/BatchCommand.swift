@@ -180,10 +180,15 @@ enum BatchCommand {
         let layout = BatchLayout(o.output ?? "batch-\(stem)")
         let cwd = FileManager.default.currentDirectoryPath
         let tasks = try o.params.map { BatchPlan.tasks(rows: try ParameterTable.load($0)) } ?? BatchPlan.tasks(inputs: o.inputs)
-        let plan = BatchPlan(script: URL(fileURLWithPath: script).standardizedFileURL.path, workingDirectory: cwd,
+        var plan = BatchPlan(script: URL(fileURLWithPath: script).standardizedFileURL.path, workingDirectory: cwd,
                              tasks: tasks, memoryLimit: o.memory, timeLimit: o.time)
-        if let old = try? BatchPlan.load(from: layout), old.script != plan.script || old.tasks != plan.tasks {
-            throw BatchError("'\(layout.directory)' holds another batch (\(old.tasks.count) tasks of \(old.script)); choose another -o DIR or remove it")
+        if let old = try? BatchPlan.load(from: layout) {
+            guard old.script == plan.script && old.tasks == plan.tasks else {
+                throw BatchError("'\(layout.directory)' holds another batch (\(old.tasks.count) tasks of \(old.script)); choose another -o DIR or remove it")
+            }
+            // A resume keeps the limits it was started with unless new ones are given.
+            plan.memoryLimit = o.memory ?? old.memoryLimit
+            plan.timeLimit = o.time ?? old.timeLimit
         }
         return (layout, plan)
     }
