@@ -122,3 +122,27 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertEqual(try TestSupport.mrs(["-e", "report(x=1, y=\"a\")"]).stdout, "report: x=1 y=a\n")
     }
 }
+
+/// docs/batch.md's grid search runs as documented: two rows of its table on the workshop data.
+final class BatchGridExampleTests: XCTestCase {
+    func testGrappaGridReportsNRMSEPerRow() throws {
+        let work = try LessonTests.prepareWorkdir()
+        let out = try makeTemporaryDirectory(self, "mrs-grid")
+        let table = out.appendingPathComponent("grid.csv")
+        try "kernel_ro,kernel_e1,lambda\n3,2,0.1\n5,4,0.01\n".write(to: table, atomically: true, encoding: .utf8)
+        let r = try TestSupport.mrs(["batch", packageRoot.appendingPathComponent("docs/batch/grappa_grid.mrs").path,
+                                     "--params", table.path, "-o", out.appendingPathComponent("grid").path], cwd: work)
+        XCTAssertEqual(r.status, 0, r.stderr + r.stdout)
+        let rows = try BatchCommandTests.csv(out.appendingPathComponent("grid/summary.csv").path)
+        let errors = rows.compactMap { $0["nrmse"].flatMap(Double.init) }
+        XCTAssertEqual(errors.count, 2)
+        // Both reconstructions are close to the truth (lesson 3 measures about 0.016), and the
+        // default kernel beats the small one with heavy regularisation.
+        for e in errors { XCTAssertLessThan(e, 0.05) }
+        XCTAssertLessThan(errors[1], errors[0])
+        // Alone, with the same arguments, the script reports the same value.
+        let alone = try TestSupport.mrs([packageRoot.appendingPathComponent("docs/batch/grappa_grid.mrs").path,
+                                         "kernel_ro=5", "kernel_e1=4", "lambda=0.01"], cwd: work)
+        XCTAssertEqual(alone.stdout, "report: nrmse=\(rows[1]["nrmse"] ?? "")\n", alone.stderr)
+    }
+}
