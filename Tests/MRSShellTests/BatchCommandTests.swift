@@ -101,6 +101,33 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertEqual(TaskRecord.load(layout.recordPath(1))?.values.first?.value, .int(3))
     }
 
+    func testCtrlCStopsTheTasksAndAResumeRunsTheRest() throws {
+        let dir = try makeTemporaryDirectory(self, "mrs-batch")
+        try "if ARGS[0] == \"slow\" and not exists(\"fixed\")\n  while true\n  end\nend\nreport(x=ARGS[0])\n"
+            .write(to: dir.appendingPathComponent("w.mrs"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = TestSupport.mrs
+        p.arguments = ["batch", "w.mrs", "a", "slow", "-j", "2", "-o", "out"]
+        p.currentDirectoryURL = dir
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let layout = BatchLayout(dir.appendingPathComponent("out").path)
+        let deadline = Date().addingTimeInterval(20)
+        while TaskRecord.load(layout.recordPath(0)) == nil && Date() < deadline { usleep(20_000) }
+        usleep(200_000)
+        p.interrupt()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 130)
+        XCTAssertEqual(TaskRecord.load(layout.recordPath(0))?.state, .done)
+        XCTAssertNil(TaskRecord.load(layout.recordPath(1)), "a stopped task has no record")
+        XCTAssertEqual(try Self.csv(layout.summaryCSVPath).map { $0["state"] }, ["done", "pending"])
+        try "".write(to: dir.appendingPathComponent("fixed"), atomically: true, encoding: .utf8)
+        let resumed = try TestSupport.mrs(["batch", "w.mrs", "a", "slow", "-o", "out"], cwd: dir)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("1 of 2 tasks already finished"), resumed.stderr)
+    }
+
     func testParameterTableRows() throws {
         let dir = try makeTemporaryDirectory(self, "mrs-batch")
         try "report(k2=PARAMS.k * 2, args=ARGS[1], kind=PARAMS.kind)\n".write(to: dir.appendingPathComponent("g.mrs"), atomically: true, encoding: .utf8)
