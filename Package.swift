@@ -66,16 +66,19 @@ let package = Package(
         // Outside tools (BART's command line, Python snippets) run on arrays through files.
         .target(name: "Toolboxes", dependencies: ["NDArray", "ArrayFormats", "AtomicFiles"], exclude: ["README.md"]),
 
+        // Batches of script runs: local processes N at a time, SLURM job arrays, summary tables.
+        .target(name: "BatchJobs", dependencies: ["AtomicFiles", "NDArray"], exclude: ["README.md"]),
+
         // Language, built-ins, shell
         // The evaluator's hot paths touch class properties on every call; dynamic exclusivity
         // checks there cost more than the work (static checks still apply).
         .target(name: "MRSLanguage", dependencies: ["NDArray"], exclude: ["README.md"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "MRSBuiltins", dependencies: [
-            "AtomicFiles", "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "ParallelImaging", "NonCartesian", "Tractography", "Graphics", "Simulation", "Toolboxes", "Gadgets",
+            "AtomicFiles", "MRSLanguage", "NDArray", "ArrayFormats", "ISMRMRD", "Fourier", "Recon", "ParallelImaging", "NonCartesian", "Tractography", "Graphics", "Simulation", "Toolboxes", "Gadgets", "BatchJobs",
         ], exclude: ["README.md"]),
         .target(name: "LineEditor", dependencies: ["CEditLine", "AtomicFiles"], exclude: ["README.md"]),
-        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles", "NDArray", "Graphics", "TerminalImages", "JupyterProtocol"], exclude: ["README.md"]),
+        .target(name: "MRSShell", dependencies: ["MRSBuiltins", "MRSLanguage", "LineEditor", "AtomicFiles", "NDArray", "Graphics", "TerminalImages", "JupyterProtocol", "BatchJobs"], exclude: ["README.md"]),
         .executableTarget(name: "mrs", dependencies: ["MRSShell"]),
         // Benchmarks that call the libraries directly (bench/README.md).
         .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging", "NonCartesian", "ArrayFormats", "Tractography"], path: "bench/mrs-bench"),
@@ -102,12 +105,13 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ISMRMRD", "Fourier", "NDArray", "Recon", "PeerTestSupport"]),
         .testTarget(name: "ToolboxesTests", dependencies: ["Toolboxes", "Fourier", "NDArray", "PeerTestSupport"]),
         .testTarget(name: "GadgetsTests", dependencies: ["Gadgets", "ISMRMRD", "Recon", "Fourier", "ParallelImaging", "NDArray", "PeerTestSupport"]),
+        .testTarget(name: "BatchJobsTests", dependencies: ["BatchJobs"]),
         .testTarget(name: "MRSLanguageTests", dependencies: ["MRSLanguage", "NDArray"]),
         .testTarget(name: "MRSBuiltinsTests", dependencies: ["MRSBuiltins", "MRSLanguage", "NDArray"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "PeerTestSupport"]),
         .testTarget(name: "TerminalImagesTests", dependencies: ["TerminalImages", "Graphics"]),
         .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"]),
-        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage", "LineEditor", "NDArray", "PeerTestSupport"], exclude: ["pty", "jupyter"]),
+        .testTarget(name: "MRSShellTests", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage", "LineEditor", "NDArray", "PeerTestSupport", "BatchJobs"], exclude: ["pty", "jupyter", "slurm"]),
     ],
     swiftLanguageModes: [.v5]
 )

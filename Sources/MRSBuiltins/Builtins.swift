@@ -51,6 +51,8 @@ public enum Builtins {
         r.addFamily(GadgetBuiltins.family, summary: "Gadgetron's gadgets and chains: built-in gadgets by class name, gadgets written in mrs, XML configurations")
         r.add(GadgetBuiltins.entries)
         r.add(GadgetBuiltins.classEntries)
+        r.addFamily(BatchBuiltins.family, summary: "results a script hands to `mrs batch` for its summary table")
+        r.add(BatchBuiltins.entries)
         r.addFamily(DimensionConstants.family, summary: "dimension names usable wherever an axis number is")
         r.add(DimensionConstants.constants)
         r.errorHints.append(DimensionConstants.axisHint)

@@ -20,6 +20,8 @@ public enum MRSCommand {
                                     register the Jupyter kernel, or run it (docs/notebooks.md)
            mrs notebook FILE.mrs|FILE.ipynb [-o OUT]
                                     convert a lesson to a Jupyter notebook, or back
+           mrs batch SCRIPT.mrs INPUTS... [-j N] [-o DIR] [--slurm [--submit]]
+                                    run a script once per input, N at a time or as a SLURM job array
            mrs --version            print the version
 
     """
@@ -88,6 +90,8 @@ public enum MRSCommand {
             return KernelCommand.main(Array(args.dropFirst()))
         case "notebook":
             return NotebookCommand.main(Array(args.dropFirst()))
+        case "batch":
+            return BatchCommand.main(Array(args.dropFirst()))
         case "lesson", "lessons":
             return LessonCommand.main(Array(args.dropFirst()), color: color)
         case "run":
@@ -114,6 +118,7 @@ public enum MRSCommand {
         "lesson": "usage: mrs lesson [N]\n  Lists the workshop's lessons, or walks through lesson N cell by cell (Enter runs a cell;\n  :next, :back, :again, :show, :hint and :quit move around). Progress is kept,\n  so `mrs lesson N` continues where you stopped.",
         "kernel": KernelCommand.usage.trimmingCharacters(in: .newlines) + "\n  The Jupyter kernel (docs/notebooks.md).",
         "notebook": NotebookCommand.usage + "  Converts a notebook-style .mrs script (cells start with '# %%') to a Jupyter notebook or back,\n  in the direction of the input's extension (docs/notebooks.md).",
+        "batch": BatchCommand.usage.trimmingCharacters(in: .newlines),
         "lessons": "usage: mrs lesson [N]\n  Lists the workshop's lessons, or walks through lesson N.",
         "chain": ChainCommand.usage + "  Runs a Gadgetron stream configuration (gadgetronStreamConfiguration or <stream> XML) offline\n  over an ISMRMRD file and writes the images as gadgetron_ismrmrd_client does (docs/gadgets.md).",
     ]

@@ -103,7 +103,7 @@ final class LessonTests: XCTestCase {
     }
 
     func testEverySubcommandAnswersHelp() throws {
-        for command in ["run", "report", "lesson", "chain", "kernel", "notebook"] {
+        for command in ["run", "report", "lesson", "chain", "kernel", "notebook", "batch"] {
             let r = try TestSupport.mrs([command, "--help"])
             XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
             XCTAssertTrue(r.stdout.hasPrefix("usage: mrs \(command == "lessons" ? "lesson" : command)"), r.stdout)
