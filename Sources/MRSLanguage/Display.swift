@@ -72,6 +72,8 @@ public enum Display {
         case .handle(let h): return h.details ?? h.summary
         case .list(let l) where l.count > 100:
             return "list of \(l.count): [" + l.prefix(5).map(repr).joined(separator: ", ") + ", …, " + l.suffix(3).map(repr).joined(separator: ", ") + "]"
+        case .list(let l):
+            return showList(l)
         default: return repr(v)
         }
     }
@@ -90,6 +92,24 @@ public enum Display {
             }
         }
         return out + "\""
+    }
+
+    /// A list on one line when it fits; otherwise (records, buffers, long lists) one element per
+    /// line, numbered, records indented beneath their number.
+    static func showList(_ l: [Value]) -> String {
+        let inline = repr(.list(l))
+        if inline.count <= 100 { return inline }
+        var lines = ["list of \(l.count):"]
+        for (i, v) in l.enumerated() {
+            switch v {
+            case .record(let r):
+                let body = showRecord(r, indent: "    ")
+                lines.append(body.hasPrefix("{") ? "  [\(i)] \(body)" : "  [\(i)]\n\(body)")
+            default:
+                lines.append("  [\(i)] \(repr(v))")
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// One field per line; nested records indented; short records of plain values inline.
@@ -151,6 +171,11 @@ public enum Display {
         if a.count <= smallArray {
             if a.rank == 2 { return out + "\n" + grid(a) }
             return out + "\n" + inlineArray(a)
+        }
+        // A matrix up to 20 × 20 prints as its table when the rows fit a terminal.
+        if a.rank == 2 && a.count <= 400 {
+            let table = grid(a)
+            if table.split(separator: "\n").allSatisfy({ $0.count <= 120 }) { return out + "\n" + table }
         }
         out += "\n" + statistics(a)
         let flat = (try? a.reshaped([-1])) ?? a

@@ -18,4 +18,20 @@ public enum SyntaxCheck {
             return MRSError(.syntax, String(describing: error))
         }
     }
+
+    /// How many blocks (`if`, `for`, `while`, `fn`) are open at the end of `text`: what the
+    /// REPL's continuation prompt shows, so a missing `end` is visible while typing.
+    public static func openBlocks(in text: String) -> Int {
+        var lexer = Lexer(source: SourceFile(name: "", text: text))
+        lexer.run()
+        var depth = 0
+        for t in lexer.tokens {
+            switch t.kind {
+            case .keyword(.if), .keyword(.for), .keyword(.while), .keyword(.fn): depth += 1
+            case .keyword(.end): depth = Swift.max(0, depth - 1)
+            default: break
+            }
+        }
+        return depth
+    }
 }

@@ -54,7 +54,7 @@ public final class LessonMode {
         resume()
         show()
         while true {
-            let prompt = repl.pendingLines.isEmpty ? "lesson \(number) [\(index + 1)/\(cells.count)]> " : REPL.continuationPrompt
+            let prompt = repl.pendingLines.isEmpty ? "lesson \(number) [\(index + 1)/\(cells.count)]> " : repl.continuationPrompt()
             Interrupt.clear()
             let event = repl.source.readLine(prompt: prompt)
             Interrupt.clear()

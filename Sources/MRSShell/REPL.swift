@@ -14,6 +14,17 @@ public final class REPL {
     /// The prompt while a statement, bracket or string is still open.
     public static let continuationPrompt = "...> "
 
+    /// The continuation prompt for `depth` open blocks: `...> ` for one, `..2> `, `..3> ` deeper,
+    /// so a block that is still open (a forgotten `end`) shows while typing.
+    public static func continuationPrompt(depth: Int) -> String {
+        depth <= 1 ? continuationPrompt : ".." + String(depth) + "> "
+    }
+
+    /// The prompt for the next line of an input begun with `pending` lines.
+    func continuationPrompt() -> String {
+        REPL.continuationPrompt(depth: SyntaxCheck.openBlocks(in: pendingLines.joined(separator: "\n")))
+    }
+
     public let session: Session
     public let source: LineSource
     /// Where values, help and command output go (by default the interpreter's output, so it
@@ -58,7 +69,7 @@ public final class REPL {
             // A Ctrl-C that arrived while nothing polled (during output, say) must not linger:
             // with one pending, the next Ctrl-C would end the process.
             Interrupt.clear()
-            let event = source.readLine(prompt: pendingLines.isEmpty ? REPL.prompt : REPL.continuationPrompt)
+            let event = source.readLine(prompt: pendingLines.isEmpty ? REPL.prompt : continuationPrompt())
             Interrupt.clear()
             switch event {
             case .line(let line):

@@ -131,6 +131,12 @@ final class REPLEvaluationTests: XCTestCase {
         XCTAssertEqual(h.errors, "")
     }
 
+    func testTheContinuationPromptShowsHowManyBlocksAreOpen() {
+        let h = REPLHarness(lines: ["for i in range(2)", "  if i > 0", "    print(i)", "  end", "end"]).run()
+        XCTAssertEqual(h.outputLines, ["1"])
+        XCTAssertEqual(h.source.prompts, ["mrs> ", "...> ", "..2> ", "..2> ", "...> ", "mrs> "])
+    }
+
     func testEndOfInputInsideABlockSaysWhatIsOpen() {
         let h = REPLHarness(lines: ["for i in range(3)", "  print(i)"]).run()
         XCTAssertTrue(h.errors.contains("'for' is never closed"), h.errors)
