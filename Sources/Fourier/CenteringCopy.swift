@@ -115,7 +115,7 @@ final class CenteringCopy<R: BinaryFloatingPoint & NDElement & SIMDScalar>: @unc
             copyRows(into: out, rows)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
+        ParallelFor.run(parts) { p in
             let lo = rows.lowerBound + rows.count * p / parts
             let hi = rows.lowerBound + rows.count * (p + 1) / parts
             if lo < hi { copyRows(into: out, lo..<hi) }

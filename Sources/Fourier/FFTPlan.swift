@@ -152,7 +152,7 @@ public final class FFTPlan: @unchecked Sendable {
         let measure = self.measure(for: blocks[0].count * step)
         let failure = FirstError()
         let parts = Swift.min(workers, blocks.count)
-        DispatchQueue.concurrentPerform(iterations: parts) { w in
+        ParallelFor.run(parts) { w in
             for b in (blocks.count * w / parts)..<(blocks.count * (w + 1) / parts) {
                 // Stop early on Ctrl-C or when another worker failed; the caller reports it.
                 if Interrupt.isRequested || failure.isSet { return }

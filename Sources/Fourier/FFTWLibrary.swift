@@ -102,7 +102,7 @@ enum FFTWSetup {
     nonisolated(unsafe) private static var wisdomLoaded: Set<DType> = []
 
     /// Cores FFTW may use for a large transform.
-    static let cores = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    static let cores = Swift.min(ParallelFor.cores, 8)
 
     /// Calls `fftw(f)_init_threads` once; false if the threads library is unusable.
     static func threads<P: FFTWPrecision>(_ p: P.Type) -> Bool {

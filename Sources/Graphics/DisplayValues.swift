@@ -47,7 +47,7 @@ struct DisplayValues {
             try c.withUnsafeBufferPointer(as: Complex64.self) { src in
                 try out.withUnsafeMutableBufferPointer { dst in
                     try phase.withUnsafeMutableBufferPointer { ph in
-                        try Parallel.forEachChunk(count: n, grain: 1 << 16) { range in
+                        try ParallelFor.chunks(count: n, grain: 1 << 16) { range in
                             for i in range {
                                 let z = src[i]
                                 switch mode {

@@ -149,7 +149,7 @@ public enum Snapshot {
         }
         let rasterWidth = raster.width
         try raster.pixels.withUnsafeMutableBufferPointer { out in
-            try Parallel.forEachChunk(count: layout.height, grain: 8) { rowRange in
+            try ParallelFor.chunks(count: layout.height, grain: 8) { rowRange in
                 for py in rowRange {
                     var o = ((layout.originY + py) * rasterWidth + layout.originX) * 3
                     func put(_ c: RGB, _ n: Int) {

@@ -12,7 +12,7 @@ struct LoopPlan {
     /// Elements from which a loop is split across cores.
     static let parallelThreshold = 1 << 17
     /// Number of worker chunks for large loops.
-    static let cores = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 16))
+    static var cores: Int { ParallelFor.cores }
 
     init(shape: [Int], strides: [[Int]]) {
         if shape.contains(0) {
@@ -68,7 +68,7 @@ struct LoopPlan {
             runRows(0, 1, base: base, body)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        ParallelFor.run(chunks) { c in
             let lo = rows * c / chunks, hi = rows * (c + 1) / chunks
             if lo < hi { runRows(lo, hi, base: base, body) }
         }
@@ -118,7 +118,7 @@ func parallelChunks(_ count: Int, minimum: Int = LoopPlan.parallelThreshold, _ b
         body(0, count)
         return
     }
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+    ParallelFor.run(chunks) { c in
         let lo = count * c / chunks, hi = count * (c + 1) / chunks
         if lo < hi { body(lo, hi) }
     }

@@ -67,7 +67,7 @@ func reduceKernel<M: Mapper, C: Combiner>(_ x: NDArray, into acc: inout NDArray,
     // Prefer splitting the slowest kept dimension that has enough length.
     if let d = (0..<rank).reversed().first(where: { accs[$0] != 0 && shape[$0] >= cores }) {
         let n = shape[d]
-        DispatchQueue.concurrentPerform(iterations: cores) { k in
+        ParallelFor.run(cores) { k in
             let lo = n * k / cores, hi = n * (k + 1) / cores
             if lo < hi { reduceRange(px, pacc, shape: shape, xs: xs, accs: accs, split: d, lo: lo, hi: hi, m, c) }
         }
@@ -89,7 +89,7 @@ func reduceKernel<M: Mapper, C: Combiner>(_ x: NDArray, into acc: inout NDArray,
     let contiguousAcc = Shape.broadcastStrides(shape: acc.shape, strides: Shape.columnMajorStrides(acc.shape), to: x.shape)
     let caccs = order.map { contiguousAcc[$0] }
     let n = shape[d]
-    DispatchQueue.concurrentPerform(iterations: cores) { k in
+    ParallelFor.run(cores) { k in
         let lo = n * k / cores, hi = n * (k + 1) / cores
         if lo < hi { reduceRange(px, partials + k * count, shape: shape, xs: xs, accs: caccs, split: d, lo: lo, hi: hi, m, c) }
     }

@@ -82,5 +82,5 @@ public struct NUFFTOptions: Sendable, Hashable {
     }
 
     /// Worker threads actually used.
-    var workerCount: Int { threads ?? Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    var workerCount: Int { threads ?? ParallelFor.cores }
 }

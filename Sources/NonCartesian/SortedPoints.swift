@@ -124,7 +124,7 @@ struct SortedPoints: Sendable {
 func parallelRanges(_ count: Int, _ workers: Int, _ body: (Int, Int) -> Void) {
     let parts = count >= 1 << 14 ? Swift.max(1, workers) : 1
     if parts == 1 { return body(0, count) }
-    DispatchQueue.concurrentPerform(iterations: parts) { t in
+    ParallelFor.run(parts) { t in
         body(count * t / parts, count * (t + 1) / parts)
     }
 }

@@ -44,7 +44,7 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
                     s += parts
                 }
             }
-            if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+            if parts == 1 { run(0) } else { ParallelFor.run(parts, run) }
         }
         try Interrupt.check()
     }
@@ -81,7 +81,7 @@ struct Spreader<Real: BinaryFloatingPoint & SIMDScalar & Sendable>: @unchecked S
                         body(q, ob[p] + b * m)
                     }
                 }
-                if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+                if parts == 1 { run(0) } else { ParallelFor.run(parts, run) }
             }
         }
     }

@@ -42,12 +42,12 @@ public func voronoiDensity(trajectory: NDArray, shape: [Int]) throws -> NDArray 
 
     let boundary = voronoiBoundary(xs: xs, ys: ys)
     let cells = VoronoiCells(xs: xs, ys: ys, boundary: boundary)
-    let workers = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let workers = ParallelFor.cores
     var areas = [Double](repeating: 0, count: n)
     areas.withUnsafeMutableBufferPointer { out in
         let parts = Swift.min(n, workers * 16)
         let base = out.baseAddress!
-        DispatchQueue.concurrentPerform(iterations: parts) { t in
+        ParallelFor.run(parts) { t in
             var poly: [P2] = [], scratch: [P2] = []
             poly.reserveCapacity(64); scratch.reserveCapacity(64)
             let lo = t * n / parts, hi = (t + 1) * n / parts

@@ -31,7 +31,7 @@ struct CalibrationGram {
         var lines: [(Int, Int)] = []
         for j in window.h2..<(ref.e2 - window.h2) { for i in window.h1..<(ref.e1 - window.h1) { lines.append((i, j)) } }
         rows = nr * lines.count
-        let workers = min(Workers.cores, lines.count)
+        let workers = min(ParallelFor.cores, lines.count)
         let acc = (0..<workers).map { _ in UnsafeMutablePointer<Complex64>.allocate(capacity: n * n) }
         let bufs = (0..<workers).map { _ in UnsafeMutablePointer<Complex64>.allocate(capacity: nr * n) }
         defer { acc.forEach { $0.deallocate() }; bufs.forEach { $0.deallocate() } }
@@ -40,7 +40,7 @@ struct CalibrationGram {
         let p = ref.pointer, cs = ref.channelStride
         // Static blocks of lines per worker keep the summation order, and so the weights,
         // identical from run to run.
-        try Workers.run(workers) { _, w in
+        try ParallelFor.items(workers) { _, w in
             let a = bufs[w]
             for item in (lines.count * w / workers)..<(lines.count * (w + 1) / workers) {
                 if Interrupt.isRequested { break }

@@ -32,10 +32,10 @@ extension GRAPPAKernel {
                 lo = hi
             }
         }
-        let buffers = (0..<Workers.cores).map { _ in (UnsafeMutablePointer<Complex64>.allocate(capacity: chunk * window.count * c),
+        let buffers = (0..<ParallelFor.cores).map { _ in (UnsafeMutablePointer<Complex64>.allocate(capacity: chunk * window.count * c),
                                                         UnsafeMutablePointer<Complex64>.allocate(capacity: chunk * c)) }
         defer { buffers.forEach { $0.0.deallocate(); $0.1.deallocate() } }
-        try Workers.run(items.count) { worker, i in
+        try ParallelFor.items(items.count) { worker, i in
             let item = items[i]
             let holes = groups[item.group].holes
             let (s, y) = buffers[worker]

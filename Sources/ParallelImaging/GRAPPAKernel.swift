@@ -114,7 +114,7 @@ public final class GRAPPAKernel: @unchecked Sendable, CustomStringConvertible {
         try results.withUnsafeMutableBufferPointer { out in
             try solveFlops.withUnsafeMutableBufferPointer { f in
                 let o = out, fl = f
-                try Workers.run(todo.count) { _, i in
+                try ParallelFor.items(todo.count) { _, i in
                     o[i] = Result { try g.solve(sources: sources[i], target: centre, lambda: lambda) { fl[i] += $0 } }
                 }
             }

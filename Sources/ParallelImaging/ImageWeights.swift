@@ -58,10 +58,10 @@ extension GRAPPAKernel {
         let up = u.basePointer(as: Complex64.self)
         let r = Float(acceleration.reduce(1, *))
         var g = [Float](repeating: 0, count: pix)
-        let cores = Workers.cores
+        let cores = ParallelFor.cores
         try g.withUnsafeMutableBufferPointer { gp in
             let out = gp
-            try Workers.run(cores) { _, part in
+            try ParallelFor.items(cores) { _, part in
                 var m = [Complex64](repeating: .zero, count: c * c), w = [Complex64](repeating: .zero, count: c)
                 var t = [Complex64](repeating: .zero, count: c)
                 for x in (pix * part / cores)..<(pix * (part + 1) / cores) {

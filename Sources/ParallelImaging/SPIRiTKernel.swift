@@ -45,7 +45,7 @@ public final class SPIRiTKernel: @unchecked Sendable, CustomStringConvertible {
         try out.withUnsafeMutableBufferPointer { res in
           try infos.withUnsafeMutableBufferPointer { inf in
             let r = res, status = inf
-            try Workers.run(c) { _, t in
+            try ParallelFor.items(c) { _, t in
                 let target = window.centre * c + t
                 let cols = (0..<all).filter { $0 != target }
                 let n = cols.count
@@ -108,7 +108,7 @@ public final class SPIRiTKernel: @unchecked Sendable, CustomStringConvertible {
         let src = k.pointer, dst = out.basePointer(as: Complex64.self)
         let c = channels, cs = k.channelStride, win = window
         let offsets = (0..<win.count).map { win.offset($0) }
-        try Workers.run(k.e2 * k.e1) { _, line in
+        try ParallelFor.items(k.e2 * k.e1) { _, line in
             let i = line % k.e1, j = line / k.e1
             for r in 0..<k.ro {
                 for (o, (dr, d1, d2)) in offsets.enumerated() {

@@ -34,7 +34,7 @@ final class SPIRiTOperator: @unchecked Sendable {
             try q.withUnsafeMutableBufferPointer { qb in
                 guard let m = mb.baseAddress, let qq = qb.baseAddress else { return }
                 let blocks = max(1, min(64, n / 256))
-                try Workers.run(blocks) { _, b in
+                try ParallelFor.items(blocks) { _, b in
                     var d = [Complex64](repeating: .zero, count: c * c)
                     for p in (n * b / blocks)..<(n * (b + 1) / blocks) {
                         for t in 0..<c {
@@ -87,7 +87,7 @@ final class SPIRiTOperator: @unchecked Sendable {
         let streams = (0..<(c * c)).map { stream($0 / c, $0 % c) }
         try m.withUnsafeBufferPointer { mb in
             guard let mp = mb.baseAddress else { return }
-            try Workers.run(blocks) { _, b in
+            try ParallelFor.items(blocks) { _, b in
                 let lo = b * run, len = min(run, n - lo)
                 for t in 0..<c {
                     let acc = op + (t * n + lo)

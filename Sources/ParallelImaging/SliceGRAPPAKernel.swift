@@ -194,7 +194,7 @@ public final class SliceGRAPPAKernel: @unchecked Sendable, CustomStringConvertib
         let src = data.basePointer(as: Complex64.self)
         let dst = out.basePointer(as: Complex64.self)
         let ld = ro * e1
-        try Workers.run(lines.count) { _, item in
+        try ParallelFor.items(lines.count) { _, item in
             let t = lines[item]
             // X: ro × k neighbourhoods of every readout point of line t.
             var xm = [Complex64](repeating: .zero, count: ro * k)

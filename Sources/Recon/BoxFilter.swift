@@ -32,8 +32,8 @@ enum BoxFilter {
         let slices = (rowLength + sliceLength - 1) / sliceLength
         let tasks = blocks * slices
         let work = rowLength * length * blocks
-        let workers = work >= (1 << 15) ? Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, tasks)) : 1
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let workers = work >= (1 << 15) ? Swift.max(1, Swift.min(ParallelFor.cores, tasks)) : 1
+        ParallelFor.run(workers) { w in
             let accumulator = UnsafeMutablePointer<Complex128>.allocate(capacity: sliceLength)
             defer { accumulator.deallocate() }
             for task in stride(from: w, to: tasks, by: workers) {

@@ -150,13 +150,13 @@ enum HermitianPowerIteration {
 
 /// Splits `0..<count` into one contiguous range per core when the work is large, else one range.
 func parallelRanges(_ count: Int, minimumWork: Int, _ body: (Range<Int>) -> Void) {
-    let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let cores = ParallelFor.cores
     let parts = minimumWork >= (1 << 16) ? Swift.min(cores, count) : 1
     if parts <= 1 {
         body(0..<count)
         return
     }
-    DispatchQueue.concurrentPerform(iterations: parts) { k in
+    ParallelFor.run(parts) { k in
         let lo = count * k / parts, hi = count * (k + 1) / parts
         if lo < hi { body(lo..<hi) }
     }

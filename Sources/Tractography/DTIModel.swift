@@ -71,7 +71,7 @@ public final class DTIModel: Sendable {
         withExtendedLifetime(signal) {
             let s = UnsafePointer(signal.basePointer(as: Float.self))
             result.withBuffers { tensor, evals, evecs in
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                ParallelFor.run(chunks) { c in
                     if failed.isSet { return }
                     if Interrupt.isRequested { failed.set(); return }
                     var y = [Double](repeating: 0, count: n), w = [Double](repeating: 0, count: n)

@@ -54,7 +54,7 @@ public final class Tracker: @unchecked Sendable {
         let stopped = LockedFlag()
         results.withUnsafeMutableBufferPointer { out in
             let out = out
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            ParallelFor.run(chunks) { c in
                 var lines = Streamlines()
                 for i in (n * c / chunks)..<(n * (c + 1) / chunks) {
                     if Interrupt.isRequested || stopped.isSet { stopped.set(); break }
