@@ -64,10 +64,11 @@ let package = Package(
                 swiftSettings: optimizedEvenInDebug),
 
         // Outside tools (BART's command line, Python snippets) run on arrays through files.
-        .target(name: "Toolboxes", dependencies: ["NDArray", "ArrayFormats", "AtomicFiles"], exclude: ["README.md"]),
+        .target(name: "Spawning", exclude: ["README.md"]),
+        .target(name: "Toolboxes", dependencies: ["NDArray", "ArrayFormats", "AtomicFiles", "Spawning"], exclude: ["README.md"]),
 
         // Batches of script runs: local processes N at a time, SLURM job arrays, summary tables.
-        .target(name: "BatchJobs", dependencies: ["AtomicFiles", "NDArray"], exclude: ["README.md"]),
+        .target(name: "BatchJobs", dependencies: ["AtomicFiles", "NDArray", "Spawning"], exclude: ["README.md"]),
 
         // Language, built-ins, shell
         // The evaluator's hot paths touch class properties on every call; dynamic exclusivity

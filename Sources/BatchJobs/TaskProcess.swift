@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 
 /// One running task: its script's process started with posix_spawn (output to the task's log),
 /// watched for the memory and time limits, reaped with wait4 for its resource usage.
@@ -28,32 +29,13 @@ public final class TaskProcess {
         self.task = task
         self.memoryLimit = memoryLimit
         self.timeLimit = timeLimit
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        _ = spawnAddChdir(&actions, workingDirectory)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // This process blocks or catches terminal signals; the task must start with the defaults.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE, SIGTSTP, SIGCONT, SIGWINCH] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        let argv = [executable] + arguments
-        let envp = env.map { "\($0.key)=\($0.value)" }
-        var child: pid_t = 0
-        let rc = withCStrings(argv) { a in withCStrings(envp) { e in posix_spawn(&child, executable, &actions, &attributes, a, e) } }
-        guard rc == 0 else { throw BatchError("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        let child: pid_t
+        do {
+            child = try Spawn.start(executable, arguments, environment: environment, workingDirectory: workingDirectory,
+                                    output: logPath, errors: .standardOutput, mode: 0o644)
+        } catch let e as Spawn.Failure {
+            throw BatchError(e.description)
+        }
         pid = child
         start = Date()
     }
@@ -152,13 +134,3 @@ public func formatSeconds(_ t: Double) -> String {
     return String(format: "%d h %02d min", s / 3600, (s % 3600) / 60)
 }
 
-/// Calls `body` with a NULL-terminated C array of the strings.
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    let pointers = strings.map { strdup($0) }
-    defer { pointers.forEach { free($0) } }
-    return (pointers + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
-}
-
-/// glibc's posix_spawn_file_actions_addchdir_np (2.29+), hidden from Swift (it needs _GNU_SOURCE).
-@_silgen_name("posix_spawn_file_actions_addchdir_np")
-private func spawnAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32

@@ -1,5 +1,6 @@
 import Foundation
 import NDArray
+import Spawning
 
 /// One run of an outside program (BART, Python) to completion: spawned with posix_spawn, standard
 /// input from /dev/null, standard output and error captured in files of the call's scratch
@@ -83,43 +84,14 @@ public struct ChildProcess {
                       stdout: reader.unforwarded, stderr: stderr)
     }
 
-    /// Starts the program with default signal handling and an empty signal mask (this process
-    /// blocks or catches some signals; the child must not inherit that).
+    /// Starts the program (Spawning: default signal handling, empty mask, stdin from /dev/null).
     private func spawn(tool: String, stdout: String, stderr: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if let dir = workingDirectory { _ = spawnAddChdir(&actions, dir) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE, SIGTSTP, SIGCONT, SIGURG, SIGWINCH] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        let argv = [executable] + arguments
-        let envp = env.map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let rc = withCStrings(argv) { cArgv in
-            withCStrings(envp) { cEnv in
-                posix_spawn(&pid, executable, &actions, &attributes, cArgv, cEnv)
-            }
+        do {
+            return try Spawn.start(executable, arguments, environment: environment, workingDirectory: workingDirectory,
+                                   output: stdout, errors: .file(stderr))
+        } catch let e as Spawn.Failure {
+            throw ArrayError(tool, e.description)
         }
-        guard rc == 0 else {
-            throw ArrayError(tool, "cannot start \(executable): \(String(cString: strerror(rc)))")
-        }
-        return pid
     }
 }
 
@@ -158,13 +130,3 @@ private final class LineForwarder {
     }
 }
 
-/// Calls `body` with a NULL-terminated C array of the strings.
-private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    let pointers = strings.map { strdup($0) }
-    defer { pointers.forEach { free($0) } }
-    return (pointers + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
-}
-
-/// glibc's posix_spawn_file_actions_addchdir_np (2.29+), hidden from Swift (it needs _GNU_SOURCE).
-@_silgen_name("posix_spawn_file_actions_addchdir_np")
-private func spawnAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
