@@ -136,8 +136,11 @@ enum BatchCommand {
     }
 
     /// Seconds from SLURM's time forms: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS; or "90s".
+    /// Limits past a year (or not finite) are refused: SLURM takes none, and they cannot become
+    /// whole seconds.
     static func parseTime(_ text: String) -> Double? {
-        if text.hasSuffix("s"), let s = Double(text.dropLast()), s > 0 { return s }
+        let year = 366.0 * 86400
+        if text.hasSuffix("s"), let s = Double(text.dropLast()) { return s > 0 && s <= year ? s : nil }
         var days = 0.0, rest = Substring(text)
         if let dash = rest.firstIndex(of: "-") {
             guard let d = Double(rest[..<dash]) else { return nil }
@@ -158,7 +161,7 @@ enum BatchCommand {
             }
         }
         let total = days * 86400 + seconds
-        return total > 0 ? total : nil
+        return total > 0 && total <= year ? total : nil
     }
 
     /// The running mrs executable (what the tasks run).

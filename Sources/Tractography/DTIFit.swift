@@ -15,6 +15,7 @@ public struct DTIFit: Sendable {
 
     init(dims: [Int]) throws {
         let voxels = try Shape.count(dims, operation: "dti_fit")
+        guard voxels > 0 else { throw ArrayError("dti_fit", "the volume \(Shape.text(dims)) has no voxels") }
         self.dims = dims
         tensor = [Float](repeating: 0, count: voxels * 6)
         evalues = [Float](repeating: 0, count: voxels * 3)

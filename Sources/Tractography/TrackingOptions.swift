@@ -52,7 +52,7 @@ public struct TrackingOptions: @unchecked Sendable {
         guard minLength >= 0, maxLength > 0, maxLength >= minLength, maxLength.isFinite else {
             throw ArrayError("track", "lengths must satisfy 0 ≤ min_length ≤ max_length, got \(minLength) and \(maxLength)")
         }
-        guard maxLength / stepSize <= 1e7 else { throw ArrayError("track", "max_length / step = \(Int(maxLength / stepSize)) steps is too many") }
+        guard maxLength / stepSize <= 1e7 else { throw ArrayError("track", "max_length / step = \(String(format: "%.3g", maxLength / stepSize)) steps is too many (at most 10 million)") }
         guard (12...100_000).contains(sphereDirections) else { throw ArrayError("track", "sphere directions must be 12 to 100000, got \(sphereDirections)") }
         return self
     }

@@ -145,6 +145,10 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertEqual(try TestSupport.mrs(["batch"]).status, 2)
         XCTAssertEqual(try TestSupport.mrs(["batch", "x.mrs", "a", "-j", "0"]).status, 2)
         XCTAssertEqual(try TestSupport.mrs(["batch", "x.mrs", "a", "--mem", "lots"]).status, 2)
+        // Time limits that are not finite or beyond a year are usage errors, not a trap later.
+        for limit in ["1e300s", "infs", "nans", "99999999:00:00"] {
+            XCTAssertEqual(try TestSupport.mrs(["batch", "x.mrs", "a", "--time", limit, "--slurm"]).status, 2, limit)
+        }
         XCTAssertEqual(try TestSupport.mrs(["batch", "--status", "/nonexistent"]).status, 1)
         XCTAssertEqual(try TestSupport.mrs(["-e", "report(x=1, y=\"a\")"]).stdout, "report: x=1 y=a\n")
     }

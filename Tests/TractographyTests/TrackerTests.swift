@@ -130,4 +130,11 @@ final class TrackerTests: XCTestCase {
         XCTAssertLessThanOrEqual(abs(Double(ours.count - count)), 0.05 * Double(count))
         XCTAssertEqual(ourMean, mean, accuracy: 0.1 * mean)
     }
+
+    func testAbsurdLengthOverStepIsAnErrorNotATrap() {
+        var o = TrackingOptions()
+        o.stepSize = 1e-300
+        o.maxLength = 1e300
+        XCTAssertThrowsError(try o.validated()) { XCTAssertTrue("\($0)".contains("steps is too many"), "\($0)") }
+    }
 }

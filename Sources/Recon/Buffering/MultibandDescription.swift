@@ -26,7 +26,8 @@ public struct MultibandDescription: Sendable, Equatable {
     /// default for multiband 2) when the header does not give both.
     public var caipirinhaShift: Int {
         let cycles = deltaKz * spacing_mm
-        guard cycles > 0 && cycles.isFinite else { return 2 }
+        // A header's numbers can be anything: shifts beyond 1/1024 of the field of view mean nothing.
+        guard cycles > 0 && cycles.isFinite, 1 / cycles <= 1024 else { return 2 }
         return Swift.max(1, Int((1 / cycles).rounded()))
     }
 
