@@ -30,13 +30,12 @@ final class GlobalHeapCheck {
         case chunked(rowsPerChunk: Int)
     }
 
-    private let descriptor: Int32
+    private let file: RawFile
     private let members: [Member]
     private let rowSize: Int
     private let layout: Layout
-    private let baseAddress: UInt64
-    private let sizeOfSize: Int
-    private let writable: Bool
+    private var baseAddress: UInt64 { file.base }
+    private var sizeOfSize: Int { file.sizeOfLengths }
     /// Object sizes of the collections seen so far, by collection address (bounded).
     private var collections: [UInt64: [UInt16: UInt64]] = [:]
     private var chunkAddresses: [Int: UInt64?] = [:]
@@ -88,24 +87,11 @@ final class GlobalHeapCheck {
         } else {
             return nil
         }
-        // A damaged type with members outside the row is refused by `StoredTypeCheck` instead.
+        // A damaged type with members outside the row is refused by `ObjectHeaderCheck` when the dataset opens.
         guard !members.isEmpty, members.allSatisfy({ $0.offset >= 0 && $0.offset <= rowSize - sequenceSize }) else { return nil }
 
-        let file = H5Iget_file_id(dataset.id)
-        guard file >= 0 else { _ = HDF5Library.takeErrorStack(); return nil }
-        defer { H5Fclose(file) }
-        let fcpl = H5Fget_create_plist(file)
-        guard fcpl >= 0 else { _ = HDF5Library.takeErrorStack(); return nil }
-        defer { H5Pclose(fcpl) }
-        var sizeOfAddress = 0, sizeOfSize = 0
-        var userBlock: hsize_t = 0
-        guard H5Pget_sizes(fcpl, &sizeOfAddress, &sizeOfSize) >= 0, H5Pget_userblock(fcpl, &userBlock) >= 0,
-              sizeOfAddress == addressSize, sizeOfSize == 4 || sizeOfSize == 8 else {
-            _ = HDF5Library.takeErrorStack()
-            return nil
-        }
-        var intent: UInt32 = 0
-        guard H5Fget_intent(file, &intent) >= 0 else { _ = HDF5Library.takeErrorStack(); return nil }
+        guard let file = RawFile.open(holding: dataset.id), file.sizeOfOffsets == addressSize,
+              file.sizeOfLengths == 4 || file.sizeOfLengths == 8 else { return nil }
 
         let dcpl = H5Dget_create_plist(dataset.id)
         guard dcpl >= 0 else { _ = HDF5Library.takeErrorStack(); return nil }
@@ -122,15 +108,7 @@ final class GlobalHeapCheck {
             return nil
         }
 
-        let nameLength = H5Fget_name(file, nil, 0)
-        guard nameLength > 0 else { _ = HDF5Library.takeErrorStack(); return nil }
-        var nameBytes = [CChar](repeating: 0, count: nameLength + 1)
-        guard H5Fget_name(file, &nameBytes, nameBytes.count) > 0 else { _ = HDF5Library.takeErrorStack(); return nil }
-        let descriptor = open(nameBytes, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        return GlobalHeapCheck(descriptor: descriptor, members: members, rowSize: rowSize,
-                               layout: layout, baseAddress: UInt64(userBlock), sizeOfSize: sizeOfSize,
-                               writable: intent & mrs_h5f_acc_rdwr() != 0)
+        return GlobalHeapCheck(file: file, members: members, rowSize: rowSize, layout: layout)
     }
 
     /// The element size of a variable-length sequence of integers or floats (lock held).
@@ -143,22 +121,16 @@ final class GlobalHeapCheck {
         return H5Tget_size(base)
     }
 
-    private init(descriptor: Int32, members: [Member], rowSize: Int, layout: Layout,
-                 baseAddress: UInt64, sizeOfSize: Int, writable: Bool) {
-        self.descriptor = descriptor
+    private init(file: RawFile, members: [Member], rowSize: Int, layout: Layout) {
+        self.file = file
         self.members = members
         self.rowSize = rowSize
         self.layout = layout
-        self.baseAddress = baseAddress
-        self.sizeOfSize = sizeOfSize
-        self.writable = writable
     }
-
-    deinit { close(descriptor) }
 
     /// Throws when a row of `dataset` in `rows` refers to a heap object HDF5 could not copy safely.
     func check(_ dataset: HDF5Dataset, rows: Range<Int>) throws {
-        if writable {
+        if file.writable {
             // Rows written through this handle may still be in HDF5's caches: put them on disk first.
             HDF5Library.locked {
                 let file = H5Iget_file_id(dataset.id)
@@ -169,9 +141,8 @@ final class GlobalHeapCheck {
             collections.removeAll()
             chunkAddresses.removeAll()
         }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return }
-        let end = UInt64(info.st_size)
+        let end = file.size
+        guard end > 0 else { return }
         var row = rows.lowerBound
         while row < rows.upperBound {
             let (address, count) = try span(dataset, from: row, to: rows.upperBound)
@@ -276,9 +247,7 @@ final class GlobalHeapCheck {
         guard address <= end, UInt64(count) <= end - address else {
             throw dataset.invalid(.libraryError, "the file is damaged: \(what) lies beyond its end (\(end) bytes)")
         }
-        var bytes = [UInt8](repeating: 0, count: count)
-        let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(address)) }
-        guard got == count else {
+        guard let bytes = file.read(count, at: address) else {
             throw dataset.invalid(.libraryError, "cannot read \(what) from the file")
         }
         return bytes
@@ -291,8 +260,6 @@ final class GlobalHeapCheck {
     }
 
     private static func little(_ bytes: [UInt8], _ at: Int, _ count: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for k in (0..<count).reversed() { value = value << 8 | UInt64(bytes[at + k]) }
-        return value
+        RawFile.little(bytes, at, count)
     }
 }

@@ -13,8 +13,6 @@ import NDArray
 public final class HDF5Dataset: HDF5Object {
     /// The heap check of variable-length rows, made on the first row read (see `GlobalHeapCheck`).
     private var heapCheck: GlobalHeapCheck??
-    /// Whether the stored type has been checked for consistency (see `StoredTypeCheck`).
-    private var storedTypeChecked = false
 
     // MARK: - Shape and type
 
@@ -254,15 +252,6 @@ public final class HDF5Dataset: HDF5Object {
     func readSelection(start: [Int], count: [Int], memoryType: HDF5Datatype, into buffer: UnsafeMutableRawPointer,
                        allocator: HDF5VariableLengthAllocator? = nil) throws {
         try HDF5Library.locked {
-            if !storedTypeChecked {
-                let type = H5Dget_type(id)
-                guard type >= 0 else { throw failure("cannot read the stored type") }
-                defer { H5Tclose(type) }
-                if let problem = StoredTypeCheck.problem(in: type) {
-                    throw invalid(.libraryError, "the file is damaged: its stored type is inconsistent: \(problem)")
-                }
-                storedTypeChecked = true
-            }
             let (fileSpace, memorySpace) = try spaces(start: start, count: count)
             var transfer = mrs_h5p_default()
             if allocator != nil {

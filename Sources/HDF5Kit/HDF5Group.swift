@@ -31,22 +31,59 @@ public class HDF5Group: HDF5Object {
 
     /// What `name` is, or nil when no such object exists (a dangling link counts as missing).
     public func kind(of name: String) -> HDF5ObjectKind? {
-        HDF5Library.locked {
+        (try? objectKind(name)) ?? nil
+    }
+
+    /// What `name` is, nil when no such object exists; throws when the link is there but the
+    /// object's header cannot be read (a damaged file).
+    private func objectKind(_ name: String) throws -> HDF5ObjectKind? {
+        try HDF5Library.locked {
             guard linkExists(name) else { return nil }
-            let object = H5Oopen(id, name, mrs_h5p_default())
-            guard object >= 0 else { _ = HDF5Library.takeErrorStack(); return nil }
-            defer { H5Oclose(object) }
-            switch H5Iget_type(object) {
-            case H5I_GROUP: return .group
-            case H5I_DATASET: return .dataset
-            case H5I_DATATYPE: return .namedDatatype
+            // Asked from the object's header without opening the object: opening a dataset
+            // decodes its datatype, which must be checked first (see `ObjectHeaderCheck`).
+            switch try headerInfo(name).type {
+            case H5O_TYPE_GROUP: return .group
+            case H5O_TYPE_DATASET: return .dataset
+            case H5O_TYPE_NAMED_DATATYPE: return .namedDatatype
             default: return .other
             }
         }
     }
 
+    /// The basic facts of `name`'s object header (its address and kind), lock held.
+    private func headerInfo(_ name: String) throws -> H5O_info_t {
+        var info = H5O_info_t()
+        guard H5Oget_info_by_name2(id, name, &info, UInt32(H5O_INFO_BASIC), mrs_h5p_default()) >= 0 else {
+            let reason = HDF5Library.takeInnermostReason()
+            let message = linkExists(name) ? "cannot read the object header: the file is damaged" : "no such object"
+            throw HDF5Error(.libraryError, file: fileName, object: childPath(name), message, reason: reason)
+        }
+        return info
+    }
+
+    /// The messages of `name`'s object header as they are stored (read beside HDF5).
+    func headerMessages(of name: String) throws -> [ObjectHeaderCheck.Message] {
+        try HDF5Library.locked {
+            let info = try headerInfo(name)
+            guard let file = RawFile.open(holding: id) else { throw invalid(.libraryError, "cannot read the file beside HDF5") }
+            return try ObjectHeaderCheck.messages(file, headerAt: UInt64(info.addr))
+        }
+    }
+
     /// True when `name` names an object (group, dataset, …).
     public func exists(_ name: String) -> Bool { kind(of: name) != nil }
+
+    /// Throws when the datatypes in `name`'s object header would crash HDF5 as it opens the
+    /// object (lock held). A file that cannot be read beside HDF5 is left to HDF5's own checks.
+    private func checkHeader(of name: String) throws {
+        let info = try headerInfo(name)
+        guard let file = RawFile.open(holding: id) else { return }
+        do {
+            try ObjectHeaderCheck.check(file, headerAt: UInt64(info.addr))
+        } catch let damage as ObjectHeaderCheck.Damage {
+            throw invalid(.libraryError, "the file is damaged: \(damage.message)", object: childPath(name))
+        }
+    }
 
     /// Checks each component of a path in turn: H5Lexists fails if an intermediate one is missing.
     private func linkExists(_ name: String) -> Bool {
@@ -65,7 +102,7 @@ public class HDF5Group: HDF5Object {
 
     /// Throws `objectNotFound` / `typeMismatch` unless `name` is an object of kind `expected`.
     private func require(_ name: String, is expected: HDF5ObjectKind) throws {
-        guard let found = kind(of: name) else {
+        guard let found = try objectKind(name) else {
             throw invalid(.objectNotFound, "no \(expected == .group ? "group" : "dataset") '\(name)'" + (path == "/" ? " in the file" : " in group '\(path)'"), object: childPath(name))
         }
         if found != expected {
@@ -79,6 +116,7 @@ public class HDF5Group: HDF5Object {
     public func openGroup(_ name: String) throws -> HDF5Group {
         try require(name, is: .group)
         return try HDF5Library.locked {
+            try checkHeader(of: name)
             let g = H5Gopen2(id, name, mrs_h5p_default())
             guard g >= 0 else { throw failure("cannot open the group", object: childPath(name)) }
             return HDF5Group(id: g, kind: .group, fileName: fileName, path: childPath(name))
@@ -121,6 +159,7 @@ public class HDF5Group: HDF5Object {
     public func openDataset(_ name: String) throws -> HDF5Dataset {
         try require(name, is: .dataset)
         return try HDF5Library.locked {
+            try checkHeader(of: name)
             let d = H5Dopen2(id, name, mrs_h5p_default())
             guard d >= 0 else { throw failure("cannot open the dataset", object: childPath(name)) }
             return HDF5Dataset(id: d, kind: .dataset, fileName: fileName, path: childPath(name))

@@ -202,6 +202,8 @@ final class FuzzRegressionTests: XCTestCase {
                 do { _ = try f.acquisition(at: i) } catch { errors.append("\(error)") }
             }
         }
+        do { _ = try f.contents() } catch { errors.append("\(error)") }
+        do { _ = try f.array("phantom") } catch { errors.append("\(error)") }
         return errors
     }
 
@@ -226,6 +228,16 @@ final class FuzzRegressionTests: XCTestCase {
     func testMemberOffsetsOutsideTheRecordAreRefused() {
         expect("ismrmrd-member-offset.h5", "'head.phase_dir' at byte 67109070 (12 bytes) lies outside its 340-byte record")
         expect("ismrmrd-vlen-member-offset.h5", "'data' at byte 1509949800 (16 bytes) lies outside its 376-byte record")
+    }
+
+    func testAZeroSizeMemberTypeIsRefusedBeforeHDF5OpensTheDataset() {
+        // HDF5 1.10 divided by this size (SIGFPE) inside H5Dopen, before any row was read.
+        expect("ismrmrd-datatype-size-zero.h5", "/dataset/data: the file is damaged: 'head.channel_mask' has a datatype of size 0")
+    }
+
+    func testACompactLayoutSmallerThanItsDataIsRefused() {
+        // A chunked layout turned compact with 0 stored bytes: HDF5 1.10 copied from a null pointer.
+        expect("ismrmrd-compact-layout-size.h5", "/dataset/phantom: the file is damaged: the dataset's compact storage holds 0 bytes, not the 512 bytes of its data")
     }
 
     func testAHugeRowCountIsAMemoryLimitErrorNotAnAbort() {

@@ -120,6 +120,12 @@ guard !corpus.isEmpty else {
 MemoryLimit.bytes = 256 << 20
 let dir = keep ?? NSTemporaryDirectory() + "mrs-fuzz-\(getpid())"
 try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+// ITERATIONS 0 runs the corpus files as they are: a reproducer, under a debugger if need be.
+if iterations == 0 {
+    for input in corpus { exercise(target, input, in: dir) }
+    print("\(target): \(corpus.count) inputs replayed: no crash")
+    exit(0)
+}
 var mutator = Mutator(state: seed)
 for i in 0..<iterations {
     let input = mutator.mutate(corpus[mutator.below(corpus.count)])
