@@ -29,14 +29,15 @@ public class HDF5Group: HDF5Object {
         }
     }
 
-    /// What `name` is, or nil when no such object exists (a dangling link counts as missing).
+    /// What `name` is, or nil when no such object exists (a dangling link counts as missing, and
+    /// so does an object whose header cannot be read: `objectKind` tells the two apart).
     public func kind(of name: String) -> HDF5ObjectKind? {
         (try? objectKind(name)) ?? nil
     }
 
     /// What `name` is, nil when no such object exists; throws when the link is there but the
     /// object's header cannot be read (a damaged file).
-    private func objectKind(_ name: String) throws -> HDF5ObjectKind? {
+    public func objectKind(_ name: String) throws -> HDF5ObjectKind? {
         try HDF5Library.locked {
             guard linkExists(name) else { return nil }
             // Asked from the object's header without opening the object: opening a dataset

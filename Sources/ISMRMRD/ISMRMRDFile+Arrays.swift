@@ -6,7 +6,7 @@ extension ISMRMRDFile {
     /// dimension, so the dataset is `[count, dims reversed…]`).
     private func arrayDataset(_ name: String) throws -> HDF5Dataset {
         try checkUnchanged()
-        guard group.kind(of: name) == .dataset else {
+        guard try group.objectKind(name) == .dataset else {
             throw problem("no array '\(name)' in group '\(groupName)' (it contains: \(ISMRMRDFile.list(groupChildren)))")
         }
         let d = try group.openDataset(name)
@@ -37,7 +37,7 @@ extension ISMRMRDFile {
 
     /// The datasets of image series `name`.
     private func seriesDatasets(_ name: String) throws -> (header: HDF5Dataset, attributes: HDF5Dataset?, data: HDF5Dataset) {
-        guard group.kind(of: name) == .group else {
+        guard try group.objectKind(name) == .group else {
             throw problem("no image series '\(name)' in group '\(groupName)' (it contains: \(ISMRMRDFile.list(groupChildren)))")
         }
         let series = try group.openGroup(name)

@@ -41,7 +41,7 @@ public final class ISMRMRDFile {
         self.path = path
         self.groupName = group
         self.file = try HDF5File(path: path)
-        switch file.kind(of: group) {
+        switch try file.objectKind(group) {
         case .group?:
             self.group = try file.openGroup(group)
         case nil:
@@ -100,7 +100,7 @@ public final class ISMRMRDFile {
     /// The XML header text.
     public func xml() throws -> String {
         if let x = cachedXML { return x }
-        switch group.kind(of: "xml") {
+        switch try group.objectKind("xml") {
         case .dataset?: break
         case nil: throw problem("group '\(groupName)' has no 'xml' header dataset (it contains: \(ISMRMRDFile.list(groupChildren)))")
         case let kind?: throw problem("'\(groupName)/xml' is a \(kind), not the XML header dataset (a one-element string dataset)")
@@ -133,7 +133,7 @@ public final class ISMRMRDFile {
     func acquisitionDataset() throws -> (HDF5Dataset, HDF5Datatype) {
         try checkUnchanged()
         if let d = dataDataset, let t = acquisitionReadType { return (d, t) }
-        guard group.kind(of: "data") == .dataset else {
+        guard try group.objectKind("data") == .dataset else {
             throw problem("group '\(groupName)' has no 'data' dataset, so no acquisitions (it contains: \(ISMRMRDFile.list(groupChildren)))")
         }
         let d = try group.openDataset("data")
