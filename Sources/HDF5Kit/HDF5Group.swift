@@ -76,13 +76,13 @@ public class HDF5Group: HDF5Object {
 
     /// Throws when the datatypes in `name`'s object header would crash HDF5 as it opens the
     /// object (lock held). A file that cannot be read beside HDF5 is left to HDF5's own checks.
-    private func checkHeader(of name: String) throws {
+    func checkHeader(of name: String) throws {
         let info = try headerInfo(name)
         guard let file = RawFile.open(holding: id) else { return }
         do {
             try ObjectHeaderCheck.check(file, headerAt: UInt64(info.addr))
         } catch let damage as ObjectHeaderCheck.Damage {
-            throw invalid(.libraryError, "the file is damaged: \(damage.message)", object: childPath(name))
+            throw invalid(.libraryError, "the file is damaged: \(damage.message)", object: name == "." ? path : childPath(name))
         }
     }
 

@@ -9,7 +9,9 @@ import CHDF5
 /// each attribute's, and a committed type it refers to) is decoded first, following the HDF5 file
 /// format specification: every type has a size, members lie inside their compound, an array is as
 /// large as its elements, enumerations and nesting stay within their message; and the storage
-/// layout must hold what the dataspace and datatype say (see `ObjectHeaderCheck+Layout`).
+/// layout must hold what the dataspace and datatype say (see `ObjectHeaderCheck+Layout`); an
+/// old-style group's B-tree, symbol-table nodes and name heap must be inside the file and be what
+/// they claim (see `ObjectHeaderCheck+Groups`).
 ///
 /// Not followed: attributes kept densely in a fractal heap and messages in the shared-message
 /// table (files from ISMRMRD writers have neither); HDF5 decodes those unchecked.
@@ -33,6 +35,7 @@ enum ObjectHeaderCheck {
     static let dataspaceMessage = 0x0001
     static let datatypeMessage = 0x0003
     static let layoutMessage = 0x0008
+    static let symbolTableMessage = 0x0011
     static let attributeMessage = 0x000C
     static let continuationMessage = 0x0010
     /// A message body that is a reference to a shared (committed) message.
@@ -69,6 +72,8 @@ enum ObjectHeaderCheck {
                 try checkAttribute(message.body)
             case layoutMessage:
                 layout = message
+            case symbolTableMessage:
+                try checkSymbolTable(message.body, file: file)
             default:
                 continue
             }

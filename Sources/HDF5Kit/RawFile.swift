@@ -15,13 +15,20 @@ final class RawFile {
     let sizeOfLengths: Int
     /// Opened for writing: HDF5 may still hold changed structures in its caches.
     let writable: Bool
+    /// Half the entries of an old-style group's B-tree nodes and symbol-table nodes (HDF5's "K"s),
+    /// which fix the size HDF5 reads for each node.
+    let groupInternalK: Int
+    let groupLeafK: Int
 
-    private init(descriptor: Int32, base: UInt64, sizeOfOffsets: Int, sizeOfLengths: Int, writable: Bool) {
+    private init(descriptor: Int32, base: UInt64, sizeOfOffsets: Int, sizeOfLengths: Int, writable: Bool,
+                 groupInternalK: Int, groupLeafK: Int) {
         self.descriptor = descriptor
         self.base = base
         self.sizeOfOffsets = sizeOfOffsets
         self.sizeOfLengths = sizeOfLengths
         self.writable = writable
+        self.groupInternalK = groupInternalK
+        self.groupLeafK = groupLeafK
     }
 
     deinit { close(descriptor) }
@@ -38,8 +45,9 @@ final class RawFile {
         var sizeOfOffsets = 0, sizeOfLengths = 0
         var userBlock: hsize_t = 0
         var intent: UInt32 = 0
+        var internalK: UInt32 = 0, leafK: UInt32 = 0
         guard H5Pget_sizes(fcpl, &sizeOfOffsets, &sizeOfLengths) >= 0, H5Pget_userblock(fcpl, &userBlock) >= 0,
-              H5Fget_intent(file, &intent) >= 0,
+              H5Fget_intent(file, &intent) >= 0, H5Pget_sym_k(fcpl, &internalK, &leafK) >= 0,
               [2, 4, 8].contains(sizeOfOffsets), [2, 4, 8].contains(sizeOfLengths) else {
             _ = HDF5Library.takeErrorStack()
             return nil
@@ -54,7 +62,8 @@ final class RawFile {
         let descriptor = Foundation.open(nameBytes, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         return RawFile(descriptor: descriptor, base: UInt64(userBlock), sizeOfOffsets: sizeOfOffsets,
-                       sizeOfLengths: sizeOfLengths, writable: writable)
+                       sizeOfLengths: sizeOfLengths, writable: writable,
+                       groupInternalK: Int(internalK), groupLeafK: Int(leafK))
     }
 
     /// The file's current size in bytes (0 when it cannot be asked).

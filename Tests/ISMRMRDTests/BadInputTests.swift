@@ -194,7 +194,8 @@ final class FuzzRegressionTests: XCTestCase {
     private func read(_ name: String) -> [String] {
         let path = packageRoot.appendingPathComponent("fuzz/crashes/" + name).path
         var errors: [String] = []
-        guard let f = try? ISMRMRDFile(path: path) else { return ["cannot open"] }
+        let f: ISMRMRDFile
+        do { f = try ISMRMRDFile(path: path) } catch { return ["\(error)"] }
         do { _ = try f.header() } catch { errors.append("\(error)") }
         do { _ = try f.headers() } catch { errors.append("\(error)") }
         if let n = try? f.count {
@@ -238,6 +239,24 @@ final class FuzzRegressionTests: XCTestCase {
     func testACompactLayoutSmallerThanItsDataIsRefused() {
         // A chunked layout turned compact with 0 stored bytes: HDF5 1.10 copied from a null pointer.
         expect("ismrmrd-compact-layout-size.h5", "/dataset/phantom: the file is damaged: the dataset's compact storage holds 0 bytes, not the 512 bytes of its data")
+    }
+
+    func testAGroupWhoseStructuresMovedIsRefusedBeforeHDF5ListsIt() {
+        // 18 bytes inserted inside the root group's B-tree node: HDF5 1.10 crashed in
+        // H5F__accum_read while counting the group's links.
+        XCTAssertEqual(read("ismrmrd-group-heap-shifted.h5").first,
+                       "\(packageRoot.path)/fuzz/crashes/ismrmrd-group-heap-shifted.h5: /: the file is damaged: there is no name heap at address 680")
+    }
+
+    func testADamagedGroupTreeNamesTheNode() throws {
+        // The root group's B-tree (at 0x88 in tiny.h5) gets a child address far beyond the file.
+        var bytes = [UInt8](try Data(contentsOf: packageRoot.appendingPathComponent("fuzz/corpus/ismrmrd/tiny.h5")))
+        withUnsafeBytes(of: UInt64(0x0A3E_7265_6461).littleEndian) { for (k, b) in $0.enumerated() { bytes[0xA8 + k] = b } }
+        let path = try makeTemporaryDirectory(self, "btree").appendingPathComponent("tree.h5").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try ISMRMRDFile(path: path)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("tree.h5: /: the file is damaged: a symbol node of the group at address 11263323497569 (328 bytes) lies beyond the end of the file (29520 bytes)"), "\(error)")
+        }
     }
 
     func testAHugeRowCountIsAMemoryLimitErrorNotAnAbort() {
