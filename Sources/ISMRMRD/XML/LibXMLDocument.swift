@@ -1,4 +1,5 @@
 import CXML2
+import Foundation
 
 /// One problem libxml2 reported: where, how serious, its code and the node it concerns (schema
 /// validation names the element; parsing names none).
@@ -19,7 +20,10 @@ struct LibXMLIssue {
         column = Int(e.int2)
         code = Int32(e.code)
         fatal = e.level.rawValue >= XML_ERR_ERROR.rawValue
-        message = e.message.map { String(cString: $0).trimmingCharacters(in: [" ", "\n"]) } ?? "unknown libxml2 error \(e.code)"
+        // libxml2 may add the offending source text on further lines; the first says what is wrong.
+        let text = e.message.map { String(cString: $0) } ?? ""
+        let first = text.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        message = first.isEmpty ? "unknown libxml2 error \(e.code)" : first
         str1 = e.str1.map { String(cString: $0) }
         str2 = e.str2.map { String(cString: $0) }
         int1 = Int(e.int1)
