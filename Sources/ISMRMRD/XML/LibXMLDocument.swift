@@ -70,12 +70,13 @@ final class LibXMLDocument {
         ctxt.pointee.sax.pointee.serror = LibXMLIssues.collectFromParser
         ctxt.pointee._private = Unmanaged.passUnretained(issues).toOpaque()
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
+        // Swift strings are UTF-8 whatever the declaration says, so libxml2 is told so.
         let bytes = Array(text.utf8)
         guard bytes.count < Int(Int32.max) else { throw XMLError(line: 0, column: 0, "the document is larger than 2 GB") }
         let parsed = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
                 base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    xmlCtxtReadMemory(ctxt, $0, Int32(bytes.count), nil, nil, options)
+                    xmlCtxtReadMemory(ctxt, $0, Int32(bytes.count), nil, "UTF-8", options)
                 }
             } ?? nil
         }
