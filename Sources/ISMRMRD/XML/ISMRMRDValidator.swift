@@ -48,8 +48,8 @@ public enum ISMRMRDValidator {
     /// The environment variable that points at another ismrmrd.xsd.
     public static let environmentVariable = "MRS_ISMRMRD_XSD"
 
-    /// The schema file to use: `explicit` (which must exist), else the environment variable,
-    /// else Debian's path; nil when none exists.
+    /// The schema file to use: `explicit` (which must exist), else the environment variable
+    /// (`none`: no schema), else Debian's path; nil when none exists.
     public static func schemaPath(_ explicit: String? = nil) throws -> String? {
         if let explicit {
             guard FileManager.default.isReadableFile(atPath: explicit) else {
@@ -58,6 +58,8 @@ public enum ISMRMRDValidator {
             return explicit
         }
         if let env = ProcessInfo.processInfo.environment[environmentVariable], !env.isEmpty {
+            // `none` turns validation off (headers with vendor or newer elements the schema lacks).
+            if env == "none" { return nil }
             guard FileManager.default.isReadableFile(atPath: env) else {
                 throw ISMRMRDError(env, "\(environmentVariable) names an ISMRMRD schema file that does not exist or cannot be read")
             }
