@@ -66,6 +66,15 @@ final class XMLTests: XCTestCase {
         expectError("<a b=\"1\"c=\"2\"/>", line: 1, "attributes construct error")
     }
 
+    /// The reference library ignores namespaces, so an undeclared prefix is no reason to refuse.
+    func testUndeclaredNamespacePrefixesAreKept() throws {
+        let doc = try XMLReader.parse("<ismrmrdHeader xsi:schemaLocation=\"x\">\n  <v:version>2</v:version>\n</ismrmrdHeader>")
+        XCTAssertEqual(doc.root.attributes, [MarkupAttribute("xsi:schemaLocation", "x")])
+        XCTAssertEqual(doc.root.elements.map(\.name), ["v:version"])
+        XCTAssertEqual(doc.root.elements.first?.localName, "version")
+        XCTAssertEqual(doc.root.elements.first?.line, 2)
+    }
+
     /// Headers come from files anyone may have written: no file or network access through
     /// entities, no exponential expansion, no crash on deep nesting; each is a clear error.
     func testHostileDocumentsAreRefused() throws {
