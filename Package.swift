@@ -30,6 +30,7 @@ let package = Package(
         systemLibrary("CSixel", pkgConfig: "libsixel", apt: ["libsixel-dev"]),
         systemLibrary("CZMQ", pkgConfig: "libzmq", apt: ["libzmq3-dev"]),
         systemLibrary("CCrypto", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
+        systemLibrary("CXML2", pkgConfig: "libxml-2.0", apt: ["libxml2-dev"]),
 
         // Files replaced by rename, never lost (used by every writer).
         .target(name: "AtomicFiles", exclude: ["README.md"]),
@@ -41,7 +42,7 @@ let package = Package(
 
         // MRI libraries
         .target(name: "HDF5Kit", dependencies: ["CHDF5", "NDArray", "AtomicFiles"], exclude: ["README.md"]),
-        .target(name: "ISMRMRD", dependencies: ["HDF5Kit", "NDArray"], exclude: ["README.md"]),
+        .target(name: "ISMRMRD", dependencies: ["CXML2", "HDF5Kit", "NDArray"], exclude: ["README.md"]),
         .target(name: "Fourier", dependencies: ["CFFTW", "NDArray"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
         .target(name: "Recon", dependencies: ["ISMRMRD", "Fourier", "NDArray"], exclude: ["README.md"],

@@ -39,6 +39,16 @@ public final class ISMRMRDWriter {
         self.group = try file.requireGroup(group)
     }
 
+    /// Checks `xml` (well-formed; following the schema when it describes acquisitions) before
+    /// anything is created, then opens `path` and writes it as the header.
+    public convenience init(path: String, group: String = "dataset", mode: Mode = .create, xml: String) throws {
+        try ISMRMRDValidator.checkBeforeWriting(xml, file: path)
+        try self.init(path: path, group: group, mode: mode)
+        try writing {
+            try self.group.createStringDataset("xml", strings: [xml])
+        }
+    }
+
     deinit {
         // Released without close(): the new file is dropped and the path keeps its old content.
         if state == .open { file.abandon() }
@@ -79,11 +89,10 @@ public final class ISMRMRDWriter {
 
     // MARK: - XML header
 
-    /// Writes (or replaces) the XML header text; it must be well-formed XML.
+    /// Writes (or replaces) the XML header text; it must be well-formed XML and, when it describes
+    /// acquisitions (has an `<encoding>`), follow the ISMRMRD schema (`ISMRMRDValidator`).
     public func writeXML(_ xml: String) throws {
-        do { _ = try XMLReader.parse(xml) } catch {
-            throw problem("refusing to write a malformed XML header: \(error)")
-        }
+        try ISMRMRDValidator.checkBeforeWriting(xml, file: path)
         try writing {
             if group.exists("xml") { try group.remove("xml") }
             try group.createStringDataset("xml", strings: [xml])

@@ -109,13 +109,38 @@ enum IsmrmrdBuiltins {
                      summary: "Create an ISMRMRD file with an XML header (a record such as f.header, or XML text) and return a writer.",
                      description: "Then ismrmrd_write(w, acquisitions), ismrmrd_write_array(w, name, x), ismrmrd_close(w). Files open in ismrmrd-python, h5py and the reference ISMRMRD tools.",
                      example: "w = ismrmrd_create(\"copy.h5\", f.header)\nismrmrd_write(w, select(f, slice=0))\nismrmrd_close(w)") { a in
-            let w = try ISMRMRDWriter(path: try a.string("path"), group: try a.string("group"))
+            let xml: String
             switch a["header"] {
-            case .string(let xml): try w.writeXML(xml)
-            case .record: try w.writeHeader(try HeaderValues.header(a["header"], what: "header"))
+            case .string(let text): xml = text
+            case .record: xml = try ISMRMRDHeader.xml(try HeaderValues.header(a["header"], what: "header"))
             default: throw a.bad("header", expected: "a header record or XML text")
             }
-            return .handle(WriterHandle(writer: w))
+            // Validated against the ISMRMRD schema before the file is created.
+            return .handle(WriterHandle(writer: try ISMRMRDWriter(path: try a.string("path"), group: try a.string("group"), xml: xml)))
+        },
+        BuiltinEntry("ismrmrd_validate(x, schema=none)", family: family,
+                     summary: "Check an ISMRMRD XML header against the ISMRMRD schema (ismrmrd.xsd): a list of violations {line, element, message}, [] when valid.",
+                     description: "x is a dataset (its header), a header record such as f.header, a file path, or XML text. The schema is schema=, else $MRS_ISMRMRD_XSD, else Debian's ismrmrd-schema (/usr/share/ismrmrd/schema/ismrmrd.xsd). element is the header path (encoding[0].encodedSpace.matrixSize.x), line the line in the XML text (for a record, in the XML mrs writes for it). mrs's simultaneous-multi-slice element parallelImaging.multiband is newer than the 1.8 schema: when the schema does not declare it, it is left out before validating. ismrmrd_create and simulate_acquisition run the same check and write nothing when a header that has an encoding breaks the schema.",
+                     example: "ismrmrd_validate(f)\nh = f.header\nh.measurementInformation.patientPosition = \"UPSIDE_DOWN\"\nfor v in ismrmrd_validate(h)\n  print(v.line, v.element, v.message)\nend") { a in
+            let xml: String
+            switch a["x"] {
+            case .handle(let d as DatasetHandle): xml = try d.file.xml()
+            case .handle(let s as SelectionHandle): xml = try s.dataset.file.xml()
+            case .record: xml = try ISMRMRDHeader.xml(try HeaderValues.header(a["x"], what: "x"))
+            case .string(let text) where text.drop(while: \.isWhitespace).hasPrefix("<"): xml = text
+            case .string(let path): xml = try ISMRMRDFile(path: path).xml()
+            default: throw a.bad("x", expected: "a dataset, a header record, a file path or XML text")
+            }
+            guard let schema = try ISMRMRDValidator.schemaPath(try a.optionalString("schema")) else {
+                throw a.error("the ISMRMRD schema was not found: pass schema=\"path/to/ismrmrd.xsd\", set \(ISMRMRDValidator.environmentVariable), or install Debian's ismrmrd-schema", kind: .io)
+            }
+            let result: ISMRMRDValidation
+            do { result = try ISMRMRDValidator.validate(xml: xml, schemaPath: schema) } catch let e as XMLError {
+                throw a.error("the header is not well-formed XML: \(e)")
+            }
+            return .list(result.violations.map { v in
+                .record(Record([("line", .int(v.line)), ("element", .string(v.element)), ("message", .string(v.message))]))
+            })
         },
         BuiltinEntry("ismrmrd_write(w, acquisitions)", family: family,
                      summary: "Append acquisitions (one, a list, a selection or a whole dataset) to a file made with ismrmrd_create.",

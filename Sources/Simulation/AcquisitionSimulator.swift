@@ -293,8 +293,8 @@ public final class AcquisitionSimulator {
         if let m = csm, m.shape != [x, y, channels, slc] && !(slc == 1 && m.shape == [x, y, channels]) {
             throw ArrayError("simulate_acquisition", "csm must be [\(x), \(y), \(channels), \(slc)] like the coil images [X, Y, CHA, SLC], got \(Shape.text(m.shape))")
         }
-        let writer = try ISMRMRDWriter(path: path)
-        try writer.writeHeader(header)
+        // The header is checked against the ISMRMRD schema before the file is created.
+        let writer = try ISMRMRDWriter(path: path, xml: try ISMRMRDHeader.xml(header))
         var summary = SimulationSummary(path: path, readouts: 0, noise: 0, navigators: 0, calibration: 0, imaging: 0, samples: samples,
                                         lines: y, channels: channels, slices: slc, repetitions: options.repetitions)
         try acquisitions { batch in try writer.append(batch) }

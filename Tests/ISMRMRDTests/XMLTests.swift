@@ -1,4 +1,5 @@
 import ISMRMRD
+import PeerTestSupport
 import XCTest
 
 final class XMLTests: XCTestCase {
@@ -48,20 +49,51 @@ final class XMLTests: XCTestCase {
     }
 
     func testMalformedXMLErrorsCarryLineAndColumn() {
-        expectError("<a>\n  <b>\n  </c>\n</a>", line: 3, column: 3, "</c> does not match <b> opened on line 2")
+        // libxml2 reports where it noticed the problem; the common mistakes are put in our words.
+        expectError("<a>\n  <b>\n  </c>\n</a>", line: 3, "</c> does not match <b> opened on line 2")
         expectError("<a>\n  <b>text", line: 2, "the end of the document came before </b>")
-        expectError("<a>\n\n x &nbsp; y</a>", line: 3, column: 4, "unknown entity '&nbsp;'")
-        expectError("<a>AT&T</a>", line: 1, column: 6, "'&' must start an entity")
-        expectError("<a x=\"1\" x=\"2\"/>", line: 1, "the attribute 'x' appears twice in <a>")
-        expectError("<a/>\n<b/>", line: 2, column: 1, "after the root element <a> was closed")
+        expectError("<a>\n\n x &nbsp; y</a>", line: 3, "unknown entity '&nbsp;'")
+        expectError("<a>AT&T</a>", line: 1, "'&' must start an entity")
+        expectError("<a x=\"1\" x=\"2\"/>", line: 1, "the attribute 'x' appears twice")
+        expectError("<a/>\n<b/>", line: 2, "after the root element was closed")
         expectError("   \n  ", line: 2, "the document has no root element")
-        expectError("hello", line: 1, column: 1, "expected the root element, found 'hello'")
-        expectError("<a x=\"<\"/>", line: 1, "'<' is not allowed in the value of attribute 'x'")
-        expectError("<a>\n<!-- never closed\n</a>", line: 2, column: 1, "the comment is not closed")
-        expectError("<a x=1/>", line: 1, "expected a quoted string for the value of attribute 'x'")
-        expectError("<a><![CDATA[ open </a>", line: 1, "the CDATA section is not closed")
-        expectError("<a>&#xD800;</a>", line: 1, "is not a valid character reference")
-        expectError("<a b=\"1\"c=\"2\"/>", line: 1, "expected whitespace")
+        expectError("hello", line: 1, "the document has no root element")
+        expectError("<a x=\"<\"/>", line: 1, "'<' not allowed in attributes values")
+        expectError("<a>\n<!-- never closed\n</a>", line: 3, "Comment not terminated")
+        expectError("<a x=1/>", line: 1, "AttValue: \" or ' expected")
+        expectError("<a><![CDATA[ open </a>", line: 1, "CData section not finished")
+        expectError("<a>&#xD800;</a>", line: 1, "invalid xmlChar value 55296")
+        expectError("<a b=\"1\"c=\"2\"/>", line: 1, "attributes construct error")
+    }
+
+    /// The reference library ignores namespaces, so an undeclared prefix is no reason to refuse.
+    func testUndeclaredNamespacePrefixesAreKept() throws {
+        let doc = try XMLReader.parse("<ismrmrdHeader xsi:schemaLocation=\"x\">\n  <v:version>2</v:version>\n</ismrmrdHeader>")
+        XCTAssertEqual(doc.root.attributes, [MarkupAttribute("xsi:schemaLocation", "x")])
+        XCTAssertEqual(doc.root.elements.map(\.name), ["v:version"])
+        XCTAssertEqual(doc.root.elements.first?.localName, "version")
+        XCTAssertEqual(doc.root.elements.first?.line, 2)
+    }
+
+    /// Headers come from files anyone may have written: no file or network access through
+    /// entities, no exponential expansion, no crash on deep nesting; each is a clear error.
+    func testHostileDocumentsAreRefused() throws {
+        let secret = try makeTemporaryDirectory(self, "xml").appendingPathComponent("secret.txt")
+        try "TOP SECRET".write(to: secret, atomically: true, encoding: .utf8)
+        expectError("<!DOCTYPE a [<!ENTITY x SYSTEM \"file://\(secret.path)\">]>\n<a>&x;</a>", line: 2, "is declared in a DTD")
+        expectError("<!DOCTYPE a [<!ENTITY x SYSTEM \"http://127.0.0.1:9/x\">]>\n<a>&x;</a>", line: 2, "is declared in a DTD")
+        expectError("<!DOCTYPE a [<!ENTITY x \"hi\">]>\n<a q=\"&x;\"/>", line: 2, "is declared in a DTD")
+        var laughs = "<!DOCTYPE a [\n<!ENTITY l0 \"ha\">\n"
+        for k in 1...12 { laughs += "<!ENTITY l\(k) \"" + String(repeating: "&l\(k - 1);", count: 10) + "\">\n" }
+        laughs += "]>\n<a>&l12;</a>"
+        XCTAssertThrowsError(try XMLReader.parse(laughs)) { XCTAssertTrue("\($0)".contains("entit"), "\($0)") }
+        let big = String(repeating: "x", count: 1 << 20)
+        let quadratic = "<!DOCTYPE a [<!ENTITY b \"\(big)\">]>\n<a>" + String(repeating: "&b;", count: 2000) + "</a>"
+        XCTAssertThrowsError(try XMLReader.parse(quadratic)) { XCTAssertTrue("\($0)".contains("entit"), "\($0)") }
+        let deep = String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000)
+        XCTAssertThrowsError(try XMLReader.parse(deep)) { XCTAssertTrue("\($0)".contains("depth"), "\($0)") }
+        // An external DTD is not fetched (it would be an error: the secret is not a DTD).
+        XCTAssertEqual(try XMLReader.parse("<!DOCTYPE a SYSTEM \"file://\(secret.path)\">\n<a>t</a>").root.text, "t")
     }
 
     /// Removes whitespace-only text, which the writer replaces by its own indentation.

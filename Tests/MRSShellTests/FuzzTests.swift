@@ -3,7 +3,7 @@ import PeerTestSupport
 import XCTest
 
 /// A short, fixed-seed run of the mutation fuzzer over the parser and the array, image and ISMRMRD
-/// readers: every mutated input must give a value or an error, never a crash (fuzz/README.md).
+/// readers and the ISMRMRD XML header: every mutated input must give a value or an error, never a crash (fuzz/README.md).
 final class FuzzTests: XCTestCase {
     func testMutatedInputsNeverCrashTheParserOrTheReaders() throws {
         let fuzzer = TestSupport.mrs.deletingLastPathComponent().appendingPathComponent("mrs-fuzz")
@@ -18,6 +18,7 @@ final class FuzzTests: XCTestCase {
             ("cfl", [root + "/fuzz/corpus/cfl"]),
             ("png", [root + "/fuzz/corpus/png"]),
             ("ismrmrd", [root + "/fuzz/corpus/ismrmrd"]),
+            ("xml", [root + "/fuzz/corpus/xml"]),
         ]
         for (target, corpus) in runs {
             let keep = try makeTemporaryDirectory(self, "fuzz-\(target)").path

@@ -176,6 +176,10 @@ extension WorkshopDatasetTests {
         try (String(xml[..<start.lowerBound]) + String(xml[end.upperBound...])).write(toFile: older, atomically: true, encoding: .utf8)
         try runProgram("xmllint", ["--noout", "--schema", "/usr/share/ismrmrd/schema/ismrmrd.xsd", older],
                        needs: "xmllint with the ISMRMRD schema (Debian libxml2-utils and ismrmrd-schema)")
+        // mrs's own validator (which the simulator ran before writing) agrees with xmllint.
+        let checked = try ISMRMRDValidator.validate(xml: xml, schemaPath: ISMRMRDValidator.debianSchemaPath)
+        XCTAssertEqual(checked.violations, [])
+        XCTAssertEqual(checked.ignoredExtensions, ["encoding[0].parallelImaging.multiband"])
         let acquisitions = try file.acquisitions(), header = try file.header()
         XCTAssertEqual(acquisitions.count, 1099)
         let mb = "encoding.0.parallelImaging.multiband."

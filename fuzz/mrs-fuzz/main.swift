@@ -9,7 +9,7 @@ import NDArray
 //
 //     mrs-fuzz TARGET ITERATIONS SEED CORPUS... [--keep DIR]
 //
-// TARGET is parse, npy, npz, cfl, png or ismrmrd. Each iteration takes a corpus input, mutates it
+// TARGET is parse, npy, npz, cfl, png, ismrmrd or xml (ISMRMRD XML headers through libxml2). Each iteration takes a corpus input, mutates it
 // (bit flips, byte changes to interesting values, insertions, deletions, duplicated and swapped
 // chunks, truncation), and hands it to the target. Errors are the expected outcome; what this
 // looks for is a crash (a Swift trap, a signal) or a hang. The input about to run is written to
@@ -58,6 +58,9 @@ struct Mutator {
     }
 }
 
+/// The ISMRMRD schema the xml target validates against, when this machine has one.
+let xmlSchema = try? ISMRMRDValidator.schemaPath()
+
 /// Runs one input through a target; thrown errors are fine, anything else is a finding.
 func exercise(_ target: String, _ bytes: [UInt8], in dir: String) {
     let path = dir + "/input." + (target == "parse" ? "mrs" : target == "ismrmrd" ? "h5" : target)
@@ -83,6 +86,11 @@ func exercise(_ target: String, _ bytes: [UInt8], in dir: String) {
         if let n = try? f.count { for i in 0..<min(n, 64) { _ = try? f.acquisition(at: i) } }
         _ = try? f.contents()
         _ = try? f.array("phantom")
+    case "xml":
+        // The header text through libxml2: parse, convert, write, validate against the schema.
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let header = try? ISMRMRDHeader.parse(text), let written = try? ISMRMRDHeader.xml(header) else { return }
+        if let schema = xmlSchema { _ = try? ISMRMRDValidator.validate(xml: written, schemaPath: schema) }
     default:
         FileHandle.standardError.write("mrs-fuzz: unknown target \(target)\n".data(using: .utf8)!)
         exit(2)
@@ -96,7 +104,7 @@ if let k = args.firstIndex(of: "--keep"), k + 1 < args.count {
     args.removeSubrange(k...(k + 1))
 }
 guard args.count >= 4, let iterations = Int(args[1]), let seed = UInt64(args[2]) else {
-    print("usage: mrs-fuzz parse|npy|npz|cfl|png|ismrmrd ITERATIONS SEED CORPUS_FILE_OR_DIR... [--keep DIR]")
+    print("usage: mrs-fuzz parse|npy|npz|cfl|png|ismrmrd|xml ITERATIONS SEED CORPUS_FILE_OR_DIR... [--keep DIR]")
     exit(2)
 }
 let target = args[0]
