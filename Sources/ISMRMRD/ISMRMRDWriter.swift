@@ -44,7 +44,7 @@ public final class ISMRMRDWriter {
     public convenience init(path: String, group: String = "dataset", mode: Mode = .create, xml: String) throws {
         try ISMRMRDValidator.checkBeforeWriting(xml, file: path)
         try self.init(path: path, group: group, mode: mode)
-        try writing {
+        _ = try writing {
             try self.group.createStringDataset("xml", strings: [xml])
         }
     }
