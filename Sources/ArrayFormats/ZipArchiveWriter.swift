@@ -100,18 +100,21 @@ final class ZipOutputTarget {
     private var position = 0
     /// One past the last byte written (where SEEK_END counts from).
     private var end = 0
-    private var pending: [UInt8] = []
+    /// Bytes not yet written, which belong at `pendingStart` (a buffer of our own, filled by memcpy).
+    private let pending = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    private var pendingCount = 0
     private var pendingStart = 0
-    private static let flushBytes = 1 << 20
 
     init(file: OutputFile, operation: String) {
         self.file = file
         self.operation = operation
         zip_error_init(&error)
-        pending.reserveCapacity(ZipOutputTarget.flushBytes)
     }
 
-    deinit { zip_error_fini(&error) }
+    deinit {
+        zip_error_fini(&error)
+        pending.deallocate()
+    }
 
     /// Answers one libzip command; -1 with `error` set on failure.
     func handle(_ data: UnsafeMutableRawPointer?, _ length: UInt64, _ command: zip_source_cmd_t) -> Int64 {
@@ -140,20 +143,25 @@ final class ZipOutputTarget {
                 return 0
             case ZIP_SOURCE_WRITE:
                 guard let data, let n = Int(exactly: length) else { return invalid() }
-                if pendingStart + pending.count != position { try flush() }
-                if pending.isEmpty { pendingStart = position }
-                pending.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n))
+                if pendingStart + pendingCount != position || pendingCount + n > pending.count { try flush() }
+                if n > pending.count {
+                    try file.write(UnsafeRawBufferPointer(start: data, count: n), at: position, operation: operation)
+                } else {
+                    if pendingCount == 0 { pendingStart = position }
+                    (pending.baseAddress! + pendingCount).copyMemory(from: data, byteCount: n)
+                    pendingCount += n
+                }
                 position += n
                 end = Swift.max(end, position)
-                if pending.count >= ZipOutputTarget.flushBytes { try flush() }
                 return Int64(n)
             case ZIP_SOURCE_SEEK_WRITE:
                 guard let data, length >= UInt64(MemoryLayout<zip_source_args_seek_t>.size) else { return invalid() }
                 let args = data.load(as: zip_source_args_seek_t.self)
                 let base = args.whence == SEEK_SET ? 0 : args.whence == SEEK_CUR ? position : end
-                guard let offset = Int(exactly: args.offset), base + offset >= 0 else { return invalid() }
+                let (target, overflow) = base.addingReportingOverflow(Int(args.offset))
+                guard !overflow, target >= 0 else { return invalid() }
                 try flush()
-                position = base + offset
+                position = target
                 return 0
             case ZIP_SOURCE_TELL_WRITE:
                 return Int64(position)
@@ -178,9 +186,10 @@ final class ZipOutputTarget {
 
     /// Writes the collected bytes where they belong; checks for Ctrl-C between pieces.
     private func flush() throws {
-        guard !pending.isEmpty else { return }
-        try pending.withUnsafeBytes { try file.write($0, at: pendingStart, operation: operation) }
-        pending.removeAll(keepingCapacity: true)
+        guard pendingCount > 0 else { return }
+        let count = pendingCount
+        pendingCount = 0
+        try file.write(UnsafeRawBufferPointer(rebasing: pending[0..<count]), at: pendingStart, operation: operation)
         try Interrupt.check()
     }
 }

@@ -11,7 +11,7 @@ import ParallelImaging
 //     mrs-bench grappa DATA RO,E1,E2,CHA REF RO,E1,E2,CHA R1,R2 KERNEL OUT [runs]
 //     mrs-bench nufft DIR TOL RUNS NX NY [NZ]      (bench/nufft/run.py prepares DIR)
 //     mrs-bench tracking DIR RUNS [SEED]           (bench/tracking/run.py prepares DIR)
-//     mrs-bench npz DIR RUNS                       (bench/npz/run.py prepares DIR)
+//     mrs-bench npz DIR RUNS [stored|compressed]  (bench/npz/run.py prepares DIR)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t = DispatchTime.now().uptimeNanoseconds
