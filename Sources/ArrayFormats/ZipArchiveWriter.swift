@@ -12,6 +12,8 @@ final class ZipArchiveWriter {
     private let path: String
     private let operation: String
     private var count: UInt64 = 0
+    /// True once the archive was handed to zip_close (or discarded for the empty archive).
+    private var finished = false
 
     /// DOS date of 1980-01-01 00:00 (the earliest a zip can store; NumPy's writer uses it too),
     /// given as DOS fields rather than a time_t so the bytes do not depend on the time zone.
@@ -38,15 +40,16 @@ final class ZipArchiveWriter {
         // Still open only when `finish` was not reached: nothing is written.
         if !finished { zip_discard(archive) }
     }
-    private var finished = false
 
     /// Adds a member made of `fragments` (read at `finish`), stored or deflated at zlib `level` 1–9.
     func addMember(name: String, fragments: [UnsafeRawBufferPointer], deflateLevel level: Int?) throws {
         var error = zip_error_t()
         zip_error_init(&error)
         defer { zip_error_fini(&error) }
-        let parts = fragments.filter { $0.count > 0 }.map {
-            zip_buffer_fragment_t(data: UnsafeMutablePointer(mutating: $0.baseAddress!.assumingMemoryBound(to: UInt8.self)), length: UInt64($0.count))
+        // libzip only reads the fragments; empty ones (an empty array's data) are left out.
+        let parts = fragments.compactMap { f -> zip_buffer_fragment_t? in
+            guard f.count > 0, let base = f.baseAddress else { return nil }
+            return zip_buffer_fragment_t(data: UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self)), length: UInt64(f.count))
         }
         guard let source = zip_source_buffer_fragment_create(parts, UInt64(parts.count), 0, &error) else {
             throw fileError(operation, path, "member '\(name)': \(zipErrorText(&error))")
