@@ -27,6 +27,7 @@ let package = Package(
         systemLibrary("CPNG", pkgConfig: "libpng", apt: ["libpng-dev"]),
         systemLibrary("CEditLine", pkgConfig: "libedit", apt: ["libedit-dev"]),
         systemLibrary("CZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
+        systemLibrary("CZip", pkgConfig: "libzip", apt: ["libzip-dev"]),
         systemLibrary("CSixel", pkgConfig: "libsixel", apt: ["libsixel-dev"]),
         systemLibrary("CZMQ", pkgConfig: "libzmq", apt: ["libzmq3-dev"]),
         systemLibrary("CCrypto", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
@@ -38,7 +39,7 @@ let package = Package(
         // Arrays
         .target(name: "NDArray", dependencies: ["CLAPACK"], exclude: ["README.md"],
                 swiftSettings: optimizedEvenInDebug),
-        .target(name: "ArrayFormats", dependencies: ["NDArray", "CZlib", "AtomicFiles"], exclude: ["README.md"]),
+        .target(name: "ArrayFormats", dependencies: ["NDArray", "CZlib", "CZip", "AtomicFiles"], exclude: ["README.md"]),
 
         // MRI libraries
         .target(name: "HDF5Kit", dependencies: ["CHDF5", "NDArray", "AtomicFiles"], exclude: ["README.md"]),

@@ -31,4 +31,4 @@ install_debian() {
 }
 
 # The native libraries mrs is built on.
-BUILD_PACKAGES=(pkg-config libfftw3-dev libhdf5-dev libopenblas-dev liblapacke-dev libedit-dev libpng-dev zlib1g-dev libsixel-dev libzmq3-dev libssl-dev libxml2-dev)
+BUILD_PACKAGES=(pkg-config libfftw3-dev libhdf5-dev libopenblas-dev liblapacke-dev libedit-dev libpng-dev zlib1g-dev libzip-dev libsixel-dev libzmq3-dev libssl-dev libxml2-dev)

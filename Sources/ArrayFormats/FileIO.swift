@@ -100,7 +100,7 @@ final class OutputFile {
         try bytes.withUnsafeBytes { try write($0, operation: operation) }
     }
 
-    /// Overwrites bytes at an earlier offset (to patch a header once sizes are known).
+    /// Writes bytes at any offset (libzip seeks back to patch local headers).
     func write(_ buffer: UnsafeRawBufferPointer, at offset: Int, operation: String) throws {
         guard let base = buffer.baseAddress else { return }
         var done = 0
@@ -133,42 +133,10 @@ func writeFile(_ path: String, operation: String, _ body: (OutputFile) throws ->
     try file.finish(operation: operation)
 }
 
-/// What was wrong with a file's content (a header, a zip directory); the caller adds the file name.
+/// What was wrong with a file's content (a header, a dictionary); the caller adds the file name.
 struct FormatProblem: Error {
     let message: String
     init(_ message: String) { self.message = message }
-}
-
-/// Reads little-endian fields from a byte buffer, throwing instead of running past its end.
-struct LittleEndianReader {
-    let bytes: [UInt8]
-    var position: Int
-    /// Names the structure in the overrun message ("central directory entry").
-    let what: String
-
-    init(_ bytes: [UInt8], at position: Int = 0, what: String) {
-        self.bytes = bytes
-        self.position = position
-        self.what = what
-    }
-
-    mutating func skip(_ n: Int) throws { _ = try take(n) }
-    mutating func u16() throws -> UInt16 { UInt16(truncatingIfNeeded: try uint(2)) }
-    mutating func u32() throws -> UInt32 { UInt32(truncatingIfNeeded: try uint(4)) }
-    mutating func u64() throws -> UInt64 { try uint(8) }
-
-    /// The next `n` bytes.
-    mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
-        guard n >= 0, n <= bytes.count - position else { throw FormatProblem("\(what) is cut short") }
-        defer { position += n }
-        return bytes[position..<(position + n)]
-    }
-
-    private mutating func uint(_ n: Int) throws -> UInt64 {
-        var v: UInt64 = 0
-        for (i, b) in try take(n).enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
-        return v
-    }
 }
 
 /// Appends little-endian fields to a byte array.

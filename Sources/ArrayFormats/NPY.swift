@@ -51,11 +51,6 @@ public enum NPY {
         return try array.permuted(Array((0..<fileShape.count).reversed())).copy()
     }
 
-    /// Header plus data size of an array's .npy encoding.
-    static func encodedByteCount(_ array: NDArray) -> Int {
-        NPYHeader.encode(dtype: array.dtype, shape: array.shape, fortranOrder: true).count + array.byteCount
-    }
-
     /// Writes header and column-major data to a sink.
     static func encode(_ array: NDArray, into sink: ByteSink, operation: String) throws {
         let header = NPYHeader.encode(dtype: array.dtype, shape: array.shape, fortranOrder: true)

@@ -11,6 +11,7 @@ import ParallelImaging
 //     mrs-bench grappa DATA RO,E1,E2,CHA REF RO,E1,E2,CHA R1,R2 KERNEL OUT [runs]
 //     mrs-bench nufft DIR TOL RUNS NX NY [NZ]      (bench/nufft/run.py prepares DIR)
 //     mrs-bench tracking DIR RUNS [SEED]           (bench/tracking/run.py prepares DIR)
+//     mrs-bench npz DIR RUNS [stored|compressed]  (bench/npz/run.py prepares DIR)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t = DispatchTime.now().uptimeNanoseconds
@@ -27,6 +28,10 @@ if args.first == "grappa" {
 }
 if args.first == "tracking" {
     try runTrackingBench(Array(args.dropFirst()))
+    exit(0)
+}
+if args.first == "npz" {
+    try runNPZBench(Array(args.dropFirst()))
     exit(0)
 }
 if args.first == "nufft" {

@@ -72,6 +72,7 @@ func exercise(_ target: String, _ bytes: [UInt8], in dir: String) {
         _ = try? NPY.read(path)
     case "npz":
         _ = try? NPZ.read(path)
+        _ = try? NPZ.read(bytes: bytes, label: "input.npz")  // libzip's memory source
     case "cfl":
         // The mutated bytes are the header; the data file is a fixed, valid size for it or not.
         FileManager.default.createFile(atPath: dir + "/input.hdr", contents: Data(bytes))

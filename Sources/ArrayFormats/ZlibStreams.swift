@@ -2,13 +2,12 @@ import CZlib
 import Foundation
 import NDArray
 
-/// Most bytes raw deflate can expand one compressed byte to (zlib's documented 1032:1 limit); a
-/// member declaring more is lying, and we refuse it before allocating for it.
+/// Most bytes deflate can expand one compressed byte to (zlib's documented 1032:1 limit); a zip
+/// member or .nii.gz header declaring more is lying, and we refuse it before allocating for it.
 let maximumDeflateRatio = 1032
 
-/// A zlib inflate stream over a byte range of a file: raw deflate (zip members) or gzip (.nii.gz),
-/// chosen by the window bits. Shared by `InflateSource` and `GzipSource`, which add their own
-/// checks of lengths and checksums.
+/// A zlib inflate stream over a byte range of a file, in the format the window bits choose (gzip
+/// for .nii.gz; zip archives are libzip's). `GzipSource` adds its own checks of lengths.
 final class ZlibInflater {
     let label: String
     private let file: InputFile
@@ -83,69 +82,14 @@ final class ZlibInflater {
     }
 }
 
-/// Reads a raw-deflate zip member, inflating into the caller's buffers and checking its
-/// length and CRC-32 at the end.
-final class InflateSource: ByteSource {
-    var label: String { inflater.label }
-    private let inflater: ZlibInflater
-    private(set) var remaining: Int
-    private var crc: UInt32 = 0
-    private let expectedCRC: UInt32
-
-    init(file: InputFile, start: Int, compressedCount: Int, uncompressedCount: Int, crc: UInt32,
-         label: String, operation: String) throws {
-        self.remaining = uncompressedCount
-        self.expectedCRC = crc
-        // Negative window bits: raw deflate, the form zip stores (no zlib header or trailer).
-        inflater = try ZlibInflater(file: file, start: start, end: start + compressedCount, windowBits: -MAX_WBITS,
-                                    kind: "deflate", label: label, operation: operation)
-    }
-
-    func readExactly(_ buffer: UnsafeMutableRawBufferPointer, operation: String) throws {
-        guard buffer.count <= remaining else {
-            throw fileError(operation, label, "truncated: \(buffer.count) more bytes needed, only \(remaining) declared")
-        }
-        guard let base = buffer.baseAddress else { return }
-        var filled = 0
-        while filled < buffer.count {
-            let want = Swift.min(buffer.count - filled, 1 << 30)
-            let produced = try inflater.inflate(into: base + filled, count: want, operation: operation)
-            if produced == 0 && inflater.ended {
-                throw fileError(operation, label, "truncated: the compressed data ends \(remaining) bytes before the declared size")
-            }
-            filled += produced
-            remaining -= produced
-        }
-        crc = crc32Update(crc, UnsafeRawBufferPointer(buffer))
-    }
-
-    /// Checks, once everything declared has been read, that the stream ends here and its CRC matches.
-    func finish(operation: String) throws {
-        if !inflater.ended {
-            var extra: UInt8 = 0
-            let produced = try withUnsafeMutablePointer(to: &extra) { try inflater.inflate(into: $0, count: 1, operation: operation) }
-            if produced > 0 || !inflater.ended {
-                throw fileError(operation, label, "the compressed data is longer than the declared size")
-            }
-        }
-        guard crc == expectedCRC else {
-            throw fileError(operation, label, String(format: "CRC-32 mismatch (stored %08x, computed %08x): the data is corrupt", expectedCRC, crc))
-        }
-    }
-}
-
-/// Deflates everything written to it into an output file (raw deflate, as zip stores it),
-/// counting bytes in and out and keeping the CRC-32 of the uncompressed data.
+/// Deflates everything written to it into an output file (a gzip file for .nii.gz).
 final class DeflateSink: ByteSink {
     private let file: OutputFile
     private let stream: UnsafeMutablePointer<z_stream>
     private let output: UnsafeMutableRawBufferPointer
-    private(set) var crc: UInt32 = 0
-    private(set) var uncompressedCount = 0
-    private(set) var compressedCount = 0
 
-    /// `windowBits` -15 writes raw deflate (zip members); 15 + 16 writes a gzip file (.nii.gz).
-    init(file: OutputFile, level: Int32, windowBits: Int32 = -MAX_WBITS, operation: String) throws {
+    /// `windowBits` 15 + 16 writes a gzip file (.nii.gz), whose CRC-32 and length zlib adds.
+    init(file: OutputFile, level: Int32, windowBits: Int32, operation: String) throws {
         self.file = file
         output = .allocate(byteCount: 1 << 18, alignment: 16)
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
@@ -165,8 +109,6 @@ final class DeflateSink: ByteSink {
 
     func write(_ buffer: UnsafeRawBufferPointer, operation: String) throws {
         guard let base = buffer.baseAddress else { return }
-        crc = crc32Update(crc, buffer)
-        uncompressedCount += buffer.count
         var done = 0
         while done < buffer.count {
             let n = Swift.min(buffer.count - done, 1 << 30)
@@ -197,7 +139,6 @@ final class DeflateSink: ByteSink {
         let produced = capacity - Int(stream.pointee.avail_out)
         if produced > 0 {
             try file.write(UnsafeRawBufferPointer(rebasing: output[0..<produced]), operation: operation)
-            compressedCount += produced
         }
         return status
     }
