@@ -139,7 +139,7 @@ var mutator = Mutator(state: seed)
 for i in 0..<iterations {
     let input = mutator.mutate(corpus[mutator.below(corpus.count)])
     // Kept before running: after a crash this file is the reproducer.
-    FileManager.default.createFile(atPath: dir + "/current", contents: Data(input))
+    _ = FileManager.default.createFile(atPath: dir + "/current", contents: Data(input))
     exercise(target, input, in: dir)
     if (i + 1) % 1000 == 0 { print("\(target): \(i + 1) inputs") }
 }
