@@ -63,13 +63,14 @@ final class FuzzTests: XCTestCase {
     }
 
     /// Each script the evaluator fuzzer found crashing mrs (fuzz/crashes/eval-*.mrs) now ends with
-    /// an error: exit status 1, a message, no signal.
+    /// an error: exit status 1, a message, no signal. They run with the fuzzer's 256 MiB memory
+    /// limit (a trajectory of billions of samples is refused by it, not computed for minutes).
     func testEvaluatorCrashReproducersAreErrors() throws {
         let dir = packageRoot.appendingPathComponent("fuzz/crashes")
         let scripts = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("eval-") && $0.hasSuffix(".mrs") }.sorted()
         XCTAssertFalse(scripts.isEmpty)
         for name in scripts {
-            let r = try TestSupport.mrs([dir.appendingPathComponent(name).path])
+            let r = try TestSupport.mrs([dir.appendingPathComponent(name).path], env: ["MRS_MEMORY_LIMIT": "256M"])
             XCTAssertEqual(r.status, 1, "\(name): status \(r.status)\n\(r.stderr.suffix(2000))")
             XCTAssertTrue(r.stderr.contains("error:"), "\(name): \(r.stderr.suffix(2000))")
         }
