@@ -198,7 +198,8 @@ public enum Masks {
         let e1 = o.shape[0], e2 = o.shape[1]
         var m = [Bool](repeating: false, count: e1 * e2)
         for j in 0..<e2 where j % r2 == 0 {
-            let s = (shift * (j / r2)) % r1
+            // Reduced before multiplying: any shift ≥ 0 is allowed, and shift × partition could overflow.
+            let s = ((shift % r1) * ((j / r2) % r1)) % r1
             for i in 0..<e1 where ((i - s) % r1 + r1) % r1 == 0 { m[i + e1 * j] = true }
         }
         addCalibration(&m, o)
