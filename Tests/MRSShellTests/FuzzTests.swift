@@ -25,7 +25,7 @@ final class FuzzTests: XCTestCase {
         ]
         for (target, corpus) in runs {
             // Scripts run (the evaluator under its sandbox and budget): fewer of them.
-            let count = target == "eval" ? 300 : 1000
+            let count = target == "eval" ? 200 : 1000
             let keep = try makeTemporaryDirectory(self, "fuzz-\(target)").path
             let r = try runProcess(fuzzer, [target, "\(count)", "20261207"] + corpus + ["--keep", keep])
             XCTAssertEqual(r.status, 0, "\(target) crashed (status \(r.status)); the input is \(keep)/current\n\(r.stderr.suffix(2000))")
@@ -62,8 +62,8 @@ final class FuzzTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("eval: 2 inputs"), r.stdout)
     }
 
-    /// Each script the evaluator fuzzer found crashing mrs (fuzz/crashes/eval-*.mrs) now ends with
-    /// an error: exit status 1, a message, no signal. They run with the fuzzer's 256 MiB memory
+    /// Each script the evaluator fuzzer found crashing mrs (fuzz/crashes/eval-*.mrs) now ends
+    /// normally: with its value (exit status 0) or an error (status 1 and a message), no signal. They run with the fuzzer's 256 MiB memory
     /// limit (a trajectory of billions of samples is refused by it, not computed for minutes).
     func testEvaluatorCrashReproducersAreErrors() throws {
         let dir = packageRoot.appendingPathComponent("fuzz/crashes")
@@ -71,8 +71,9 @@ final class FuzzTests: XCTestCase {
         XCTAssertFalse(scripts.isEmpty)
         for name in scripts {
             let r = try TestSupport.mrs([dir.appendingPathComponent(name).path], env: ["MRS_MEMORY_LIMIT": "256M"])
-            XCTAssertEqual(r.status, 1, "\(name): status \(r.status)\n\(r.stderr.suffix(2000))")
-            XCTAssertTrue(r.stderr.contains("error:"), "\(name): \(r.stderr.suffix(2000))")
+            // A value (the script was right all along) or an error, never a signal.
+            XCTAssertTrue(r.status == 0 || r.status == 1, "\(name): status \(r.status)\n\(r.stderr.suffix(2000))")
+            XCTAssertTrue(r.status == 0 || r.stderr.contains("error:"), "\(name): \(r.stderr.suffix(2000))")
         }
     }
 }
