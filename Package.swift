@@ -86,8 +86,8 @@ let package = Package(
         // Benchmarks that call the libraries directly (bench/README.md).
         .executableTarget(name: "mrs-bench", dependencies: ["Fourier", "NDArray", "ParallelImaging", "NonCartesian", "ArrayFormats", "Tractography"], path: "bench/mrs-bench"),
 
-        // A seeded mutation fuzzer for the parser and the file readers (fuzz/README.md).
-        .executableTarget(name: "mrs-fuzz", dependencies: ["MRSLanguage", "ArrayFormats", "Graphics", "ISMRMRD", "NDArray"],
+        // A seeded mutation fuzzer for the parser, the evaluator and the file readers (fuzz/README.md).
+        .executableTarget(name: "mrs-fuzz", dependencies: ["MRSShell", "MRSBuiltins", "MRSLanguage", "ArrayFormats", "Graphics", "ISMRMRD", "NDArray"],
                           path: "fuzz/mrs-fuzz"),
 
         // Tests

@@ -25,7 +25,7 @@ enum AcquisitionSimulationBuiltins {
 
                      Returns a record counting what was written: readouts, noise, navigators, calibration, imaging, samples, lines, channels, slices, repetitions.
                      """,
-                     example: "p = reshape(brain_phantom(64, slices=4), [64, 64, 1, 4])\ncsm = permute(coil_sensitivities([64, 64, 4], coils=8), [0, 1, 3, 2])\nsimulate_acquisition(p * csm, \"scan.h5\", ordering=\"epi\", repetitions=2, noise=0.002, csm=csm)") { a in
+                     example: "p = reshape(brain_phantom(64, slices=4), [64, 64, 1, 4])\ncsm = permute(coil_sensitivities([64, 64, 4], coils=8), [0, 1, 3, 2])\nsimulate_acquisition(p * csm, \"scan.h5\", ordering=\"epi\", repetitions=2, noise=0.002, csm=csm)", effects: .writesFiles) { a in
             var o = AcquisitionOptions()
             let orderingName = try a.string("ordering")
             guard let ordering = AcquisitionOptions.Ordering(rawValue: orderingName.lowercased()) else {

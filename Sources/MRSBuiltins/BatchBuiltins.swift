@@ -32,7 +32,7 @@ enum BatchBuiltins {
         BuiltinEntry("report(**values)", family: family,
                      summary: "Hand named results to `mrs batch` (`report(nrmse=e, kernel=5)`): they become columns of the batch's summary table; outside a batch they are printed.",
                      description: "Each value is a number, boolean, string or one-element real array. Under `mrs batch` the values go to the task's results file (written atomically, whole, on every call; a later value of the same name replaces the earlier one), which the runner reads when the task ends; the summary table, summary.csv and summary.json get one column per name, in the order first reported. Outside a batch (`mrs FILE.mrs`, the shell) the call prints `report: name=value …`. A batch task also sees `ARGS` (its input, or `name=value` for each column of its parameter-table row) and `PARAMS` (the row as a record, none for a plain input). See docs/batch.md.",
-                     example: "x = randn([8, 8])\ny = x + 0.01 * randn([8, 8])\nreport(nrmse=norm(y - x) / norm(x), kernel=5, method=\"grappa\")") { a in
+                     example: "x = randn([8, 8])\ny = x + 0.01 * randn([8, 8])\nreport(nrmse=norm(y - x) / norm(x), kernel=5, method=\"grappa\")", effects: .writesFiles) { a in
             let new = try a.extraKeywords.map { ReportedValue($0.name, try scalar($0.value, $0.name, a)) }
             guard !new.isEmpty else { throw a.error("report needs name=value arguments, e.g. report(nrmse=e)") }
             reported = ReportFile.merge(reported, new)

@@ -37,7 +37,7 @@ enum CoreBuiltins {
             guard r.count <= maximumItems else {
                 throw a.error("\(name) has \(r.count) items, more than the \(maximumItems) a list can hold here", kind: .value)
             }
-            return (0..<r.count).map { .int(r.element($0)) }
+            return try r.values(operation: name)
         case .string(let s): return s.map { .string(String($0)) }
         case .array(let x) where x.rank >= 1:
             return try (0..<x.shape[0]).map { Convert.fromArray(try x.get([.int($0)])) }
@@ -272,7 +272,7 @@ enum CoreBuiltins {
             let lists = try a.rest.map { v -> [Value] in
                 switch v {
                 case .list(let l): return l
-                case .range(let r): return (0..<r.count).map { .int(r.element($0)) }
+                case .range(let r): return try r.values(operation: "zip")
                 default: throw a.error("zip() takes lists, got \(v.typeDescription)", kind: .type)
                 }
             }
@@ -348,7 +348,7 @@ enum CoreBuiltins {
             return .float(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         },
         BuiltinEntry("sleep(seconds)", family: family, summary: "Wait for the given number of seconds (Ctrl-C stops it).",
-                     example: "sleep(0.5)") { a in
+                     example: "sleep(0.5)", effects: .waits) { a in
             let s = try a.double("seconds")
             guard s >= 0 && s.isFinite else { throw a.error("seconds must be finite and non-negative") }
             let end = DispatchTime.now().uptimeNanoseconds + UInt64(s * 1e9)

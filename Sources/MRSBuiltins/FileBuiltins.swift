@@ -51,7 +51,7 @@ enum FileBuiltins {
         BuiltinEntry("save(x, path, affine=none)", family: family,
                      summary: "Save an array to .npy, .cfl/.hdr (BART, as complex64), .npz (a record — a buffer too — saves one member per field, nested fields named with dots, absent ones left out) or .nii/.nii.gz (NIfTI, with affine=), or streamlines to .trk. Returns the path.",
                      description: "Written .npy files load in NumPy with the same shape and values mrs shows; .cfl files open in BART; NIfTI files in nibabel and FSL with the 4×4 voxel-to-world affine given (a nifti record saves with its own); .trk files in TrackVis, DIPY and nibabel with the same points in world space. The file is written beside its path and renamed into place when complete.",
-                     example: "save(img, \"img.npy\")\nsave({img: img, csm: csm}, \"recon.npz\")\nsave(fit.fa, \"fa.nii.gz\", affine=dwi.affine)") { a in
+                     example: "save(img, \"img.npy\")\nsave({img: img, csm: csm}, \"recon.npz\")\nsave(fit.fa, \"fa.nii.gz\", affine=dwi.affine)", effects: .writesFiles) { a in
             let path = try a.string("path")
             if case .handle(let s as StreamlinesHandle) = a["x"] {
                 guard ArrayFile.format(of: path) == .trk else {
@@ -92,7 +92,7 @@ enum FileBuiltins {
         },
         BuiltinEntry("write_text(path, text)", family: family,
                      summary: "Write a string to a text file (replacing it only when complete); returns the path.",
-                     example: "write_text(\"dwi.bval\", join(map(b -> str(b), bvals), \" \") + \"\\n\")") { a in
+                     example: "write_text(\"dwi.bval\", join(map(b -> str(b), bvals), \" \") + \"\\n\")", effects: .writesFiles) { a in
             let path = try a.string("path")
             do {
                 try ReplacementFile.write(try a.string("text"), to: path)

@@ -171,7 +171,7 @@ enum GadgetBuiltins {
                      output= writes the images (image arrays split) as gadgetron_ismrmrd_client does: series image_<image_series_index> of group= in an ISMRMRD file. \
                      header= gives the header record when f is a list of messages. Errors inside a gadget name the gadget and the message number.
                      """,
-                     example: "f = ismrmrd(\"datasets/epi_r1.h5\")\nc = chain([AcquisitionAccumulateTriggerGadget(trigger_dimension=\"repetition\"), BucketToBufferGadget(split_slices=true), SimpleReconGadget()])\nr = run_chain(c, f, tap=\"BucketToBufferGadget\")\nr\nshape(r.tap[0].data)") { a in
+                     example: "f = ismrmrd(\"datasets/epi_r1.h5\")\nc = chain([AcquisitionAccumulateTriggerGadget(trigger_dimension=\"repetition\"), BucketToBufferGadget(split_slices=true), SimpleReconGadget()])\nr = run_chain(c, f, tap=\"BucketToBufferGadget\")\nr\nshape(r.tap[0].data)", effects: .writesFiles) { a in
             let chain = try chainValue(a["c"], a, "c")
             var tapValues: [Value] = []
             switch a["tap"] {

@@ -79,7 +79,7 @@ enum GraphicsBuiltins {
                      legend=true adds a colour bar (a phase wheel in phase/complex modes). verbose=true prints what was written and the window used. \
                      mode="rgb" draws an [X, Y, 3] array as colours (colour FA: red x, green y, blue z). Streamlines (from track or trk) are drawn projected onto a plane — view="axial" (seen along z), "coronal" (y) or "sagittal" (x) — over background= (a 2-D slice of the tracked volume, e.g. fit.fa[:, :, 5]), each segment coloured by its direction.
                      """,
-                     example: "snapshot(img, \"slice0.png\")\nsnapshot(coil_imgs, \"coils.png\", labels=\"coil\", zoom=2)\nsnapshot(img, \"phase.png\", mode=\"complex\", legend=true)") { a in
+                     example: "snapshot(img, \"slice0.png\")\nsnapshot(coil_imgs, \"coils.png\", labels=\"coil\", zoom=2)\nsnapshot(img, \"phase.png\", mode=\"complex\", legend=true)", effects: .writesFiles) { a in
             let path = try a.string("path")
             if case .handle(let s as StreamlinesHandle) = a["x"] {
                 let raster = try streamlinePicture(s, a)
@@ -146,7 +146,7 @@ enum GraphicsBuiltins {
                      family: family,
                      summary: "Draw one or several lines into a PNG (lines run along axis; y of shape [N, L] gives L lines) and return the path.",
                      description: "x gives the horizontal values (default: the index). labels adds a legend. Complex input is drawn as its magnitude; plot real() and imag() for the parts.",
-                     example: "plot(abs(k[:, 32, 0]), \"profile.png\", title=\"readout 32\", xlabel=\"sample\")\ns = k[:, 40, 0]\nplot(stack([real(s), imag(s)]), \"parts.png\", labels=[\"re\", \"im\"])") { a in
+                     example: "plot(abs(k[:, 32, 0]), \"profile.png\", title=\"readout 32\", xlabel=\"sample\")\ns = k[:, 40, 0]\nplot(stack([real(s), imag(s)]), \"parts.png\", labels=[\"re\", \"im\"])", effects: .writesFiles) { a in
             var y = try a.array("y")
             if y.dtype.isComplex { y = try y.unary(.abs) }
             var o = PlotOptions()
@@ -171,7 +171,7 @@ enum GraphicsBuiltins {
                      family: family,
                      summary: "Draw 2-D points (a trajectory [2, N…] as ISMRMRD stores it, [N, 2], or complex kx + i·ky) into a PNG and return the path.",
                      description: "values colours each point through the colormap (with a colour bar); equal=true keeps one unit the same length on both axes.",
-                     example: "t = traj_radial(256, 128, matrix=128)\nscatter(t[:, :, 0], \"spoke.png\")\nscatter(t[0] + 1i * t[1], \"traj.png\", values=dcf(t, [128, 128]))") { a in
+                     example: "t = traj_radial(256, 128, matrix=128)\nscatter(t[:, :, 0], \"spoke.png\")\nscatter(t[0] + 1i * t[1], \"traj.png\", values=dcf(t, [128, 128]))", effects: .writesFiles) { a in
             var o = ScatterOptions()
             o.values = try a.optionalArray("values")
             if let c = try colormap(a, "colormap") { o.colormap = c }

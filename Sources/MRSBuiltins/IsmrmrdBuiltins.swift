@@ -108,7 +108,7 @@ enum IsmrmrdBuiltins {
         BuiltinEntry("ismrmrd_create(path, header, group=\"dataset\")", family: family,
                      summary: "Create an ISMRMRD file with an XML header (a record such as f.header, or XML text) and return a writer.",
                      description: "Then ismrmrd_write(w, acquisitions), ismrmrd_write_array(w, name, x), ismrmrd_close(w). Files open in ismrmrd-python, h5py and the reference ISMRMRD tools.",
-                     example: "w = ismrmrd_create(\"copy.h5\", f.header)\nismrmrd_write(w, select(f, slice=0))\nismrmrd_close(w)") { a in
+                     example: "w = ismrmrd_create(\"copy.h5\", f.header)\nismrmrd_write(w, select(f, slice=0))\nismrmrd_close(w)", effects: .writesFiles) { a in
             let xml: String
             switch a["header"] {
             case .string(let text): xml = text
@@ -144,7 +144,7 @@ enum IsmrmrdBuiltins {
         },
         BuiltinEntry("ismrmrd_write(w, acquisitions)", family: family,
                      summary: "Append acquisitions (one, a list, a selection or a whole dataset) to a file made with ismrmrd_create.",
-                     example: "ismrmrd_write(w, a)\nismrmrd_write(w, select(f, repetition=0))") { a in
+                     example: "ismrmrd_write(w, a)\nismrmrd_write(w, select(f, repetition=0))", effects: .writesFiles) { a in
             let w = try writer(a)
             var batch: [Acquisition] = []
             func flush() throws { if !batch.isEmpty { try w.writer.append(batch); batch.removeAll() } }
@@ -167,14 +167,14 @@ enum IsmrmrdBuiltins {
         },
         BuiltinEntry("ismrmrd_write_array(w, name, x)", family: family,
                      summary: "Store an array in an ISMRMRD file under a name (as the reference tools store phantom, csm, coil_images).",
-                     example: "ismrmrd_write_array(w, \"csm\", csm)") { a in
+                     example: "ismrmrd_write_array(w, \"csm\", csm)", effects: .writesFiles) { a in
             try writer(a).writer.appendArray(try a.array("x"), name: try a.string("name"))
             return .none
         },
         BuiltinEntry("ismrmrd_write_images(w, name, images, head=none, attributes=\"\")", family: family,
                      summary: "Append an image series to a file made with ismrmrd_create: one image [X, Y], [X, Y, Z] or [X, Y, Z, CHA], or a list of images.",
                      description: "A list may hold arrays and image records {head, attributes, data} as f[\"name\"] returns them. head= is a record of ImageHeader fields (field_of_view, position, read_dir, slice, repetition, image_series_index, …) for every array; image_index counts 0, 1, … unless head sets it. data_type, matrix_size and channels come from the data; image_type is complex for complex data and magnitude otherwise, unless head sets it. attributes= is ISMRMRD meta XML. The series reads back in ismrmrd-python (read_image) and h5py.",
-                     example: "ismrmrd_write_images(w, \"image_0\", img, head={field_of_view: [240.0, 240.0, 5.0], slice: 0})\nismrmrd_write_images(w, \"slices\", [img0, img1])") { a in
+                     example: "ismrmrd_write_images(w, \"image_0\", img, head={field_of_view: [240.0, 240.0, 5.0], slice: 0})\nismrmrd_write_images(w, \"slices\", [img0, img1])", effects: .writesFiles) { a in
             let w = try writer(a)
             let name = try a.string("name")
             let attributes = try a.string("attributes")
@@ -214,7 +214,7 @@ enum IsmrmrdBuiltins {
         },
         BuiltinEntry("ismrmrd_close(w)", family: family, summary: "Finish writing an ISMRMRD file and put it at its path (also done when the writer is no longer used).",
                      description: "Until then the file is written beside its path, so an existing file of that name stays as it was (and readable by programs that have it open). A writer that is never closed is closed when the script ends without error or the shell quits; if a write fails, or the script stops on an error first, the old file is kept.",
-                     example: "ismrmrd_close(w)") { a in
+                     example: "ismrmrd_close(w)", effects: .writesFiles) { a in
             try writer(a).close()
             return .none
         },

@@ -175,8 +175,8 @@ enum NonCartesianBuiltins {
                      description: "matrix is the image size N the coordinates are for: samples run from −N/2 to N/2 (spacing N/readout). It defaults to readout (one sample per cycle/FOV); matrix=readout/2 gives the 2× readout oversampling scanners use.",
                      example: "t = traj_radial(128, 64, golden=true)\nscatter(t, \"radial.png\")") { a in
             let readout = try a.int("readout"), spokes = try a.int("spokes")
-            guard readout >= 1, spokes >= 1, readout * spokes <= 1 << 30 else {
-                throw a.error("readout and spokes must be positive (got \(readout) × \(spokes))", kind: .argument)
+            guard readout >= 1, spokes >= 1, readout <= (1 << 30) / spokes else {
+                throw a.error("readout and spokes must be positive, with at most 2^30 samples in all (got \(readout) × \(spokes))", kind: .argument)
             }
             return .array(try radialTrajectory(readout: readout, spokes: spokes, goldenAngle: try a.bool("golden"), matrix: try a.optionalInt("matrix")))
         },
@@ -185,8 +185,8 @@ enum NonCartesianBuiltins {
                      description: "turns (per interleave) defaults to what samples the matrix at the Nyquist rate with the interleaves together.",
                      example: "t = traj_spiral(1024, 8, 128)\nscatter(t, \"spiral.png\")") { a in
             let readout = try a.int("readout"), interleaves = try a.int("interleaves"), matrix = try a.int("matrix")
-            guard readout >= 1, interleaves >= 1, matrix >= 2, readout * interleaves <= 1 << 30 else {
-                throw a.error("readout, interleaves and matrix must be positive (got \(readout), \(interleaves), \(matrix))", kind: .argument)
+            guard readout >= 1, interleaves >= 1, matrix >= 2, readout <= (1 << 30) / interleaves else {
+                throw a.error("readout, interleaves and matrix must be positive, with at most 2^30 samples in all (got \(readout), \(interleaves), \(matrix))", kind: .argument)
             }
             let turns = a.isNone("turns") ? nil : try a.double("turns")
             return .array(try spiralTrajectory(readout: readout, interleaves: interleaves, matrix: matrix, turns: turns))

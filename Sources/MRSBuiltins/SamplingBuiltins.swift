@@ -51,7 +51,9 @@ enum SamplingBuiltins {
                      description: "Lines i with i ≡ offset (mod R) are acquired; the offset is 0, or random in 0…R−1 with seed=. With one factor on a 2-D grid only E1 is undersampled. calib is the size of the centred ACS block (a number, or [c1, c2]); partial_fourier=f < 1 drops the first (1 − f)·E1 lines (the early side, as scanners do). mask_info(m) reports the acceleration and calibration block.",
                      example: "m = mask_uniform([128], 3, calib=24)\nm2 = mask_uniform([128, 64], [2, 2], calib=[24, 16], partial_fourier=0.75)\nmask_info(m)") { a in
             var o = try options(a, integerFactors: true)
-            let r = Int(o.acceleration[0].rounded())
+            // An R out of range is Masks.uniform's error (named there), not a trap converting it here.
+            let factor = o.acceleration[0]
+            let r = factor.isFinite && factor >= 1 && factor <= 1024 ? Int(factor.rounded()) : 1
             let offset = o.seed.map { s -> Int in var g = RandomSource(seed: s); return Int(g.next() % UInt64(max(1, r))) } ?? 0
             o.seed = nil
             return .array(try Masks.uniform(o, partialFourier: try a.double("partial_fourier"), offset: offset))

@@ -187,7 +187,7 @@ public struct Args {
     public func list(_ name: String) throws -> [Value] {
         switch self[name] {
         case .list(let l): return l
-        case .range(let r): return (0..<r.count).map { .int(r.element($0)) }
+        case .range(let r): return try r.values(operation: "\(function) '\(name)'")
         default: throw bad(name, expected: "a list")
         }
     }

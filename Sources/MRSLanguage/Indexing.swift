@@ -60,6 +60,8 @@ enum Indexing {
         if step > 0 {
             var i = clamp(a, 0, lo: 0, hi: count)
             let stop = clamp(b, count, lo: 0, hi: count)
+            // A slice of a huge range would list billions of positions.
+            try RangeValue.checkListSize(Int(clamping: RangeValue.elementCount(start: i, stop: stop, step: step)), operation: "slice")
             while i < stop {
                 out.append(i)
                 let (next, overflow) = i.addingReportingOverflow(step)
@@ -69,6 +71,7 @@ enum Indexing {
         } else {
             var i = clamp(a, count - 1, lo: -1, hi: count - 1)
             let stop = clamp(b, -1, lo: -1, hi: count - 1)
+            try RangeValue.checkListSize(Int(clamping: RangeValue.elementCount(start: i, stop: stop, step: step)), operation: "slice")
             while i > stop {
                 out.append(i)
                 let (next, overflow) = i.addingReportingOverflow(step)

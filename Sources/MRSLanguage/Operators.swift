@@ -242,7 +242,9 @@ enum Operators {
         case .range(let r):
             guard case .int(let i) = x else { return false }
             if r.step > 0 ? (i < r.start || i >= r.stop) : (i > r.start || i <= r.stop) { return false }
-            return (i - r.start) % r.step == 0
+            // The distance from the start may not fit an Int (4 in range(-2^63 + 1, 10, 5)); it fits a UInt.
+            let distance = r.step > 0 ? UInt(bitPattern: i &- r.start) : UInt(bitPattern: r.start &- i)
+            return distance % r.step.magnitude == 0
         case .array(let a):
             guard let s = x.scalar else { return false }
             let eq = try NDArray.binary(.eq, .array(a), .scalar(s))

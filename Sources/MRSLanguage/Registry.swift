@@ -19,6 +19,23 @@ public struct BuiltinParameter {
     }
 }
 
+/// What a built-in does beyond computing its value, declared on its entry so that a sandbox (the
+/// evaluator fuzzer) can switch off exactly those built-ins and a test can check the marks.
+public struct BuiltinEffects: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// Creates, replaces or deletes files (save, snapshot, ismrmrd_create, report under a batch).
+    public static let writesFiles = BuiltinEffects(rawValue: 1 << 0)
+    /// Starts other programs (bart, python).
+    public static let runsPrograms = BuiltinEffects(rawValue: 1 << 1)
+    /// Opens network connections.
+    public static let usesNetwork = BuiltinEffects(rawValue: 1 << 2)
+    /// Waits on the clock instead of computing (sleep).
+    public static let waits = BuiltinEffects(rawValue: 1 << 3)
+    /// Every effect.
+    public static let all: BuiltinEffects = [.writesFiles, .runsPrograms, .usesNetwork, .waits]
+}
+
 /// A built-in function: everything `help`, completion and the generated reference need, plus
 /// the implementation. Built-ins are data: each family file ends with a table of these.
 public struct BuiltinEntry {
@@ -30,11 +47,14 @@ public struct BuiltinEntry {
     public let summary: String
     public let description: String
     public let example: String
+    /// Effects outside the session (files, programs, network, waiting); empty for pure computation
+    /// and for reading files.
+    public let effects: BuiltinEffects
     public let impl: (Args) throws -> Value
 
     /// Declares a built-in from its signature text; defaults must be literals.
     public init(_ signature: String, family: String, summary: String, description: String = "", example: String,
-                impl: @escaping (Args) throws -> Value) {
+                effects: BuiltinEffects = [], impl: @escaping (Args) throws -> Value) {
         let (name, params) = BuiltinEntry.parseSignature(signature)
         self.name = name
         self.family = family
@@ -43,7 +63,14 @@ public struct BuiltinEntry {
         self.summary = summary
         self.description = description
         self.example = example
+        self.effects = effects
         self.impl = impl
+    }
+
+    /// The same entry with another implementation (the sandbox's refusal).
+    func replacingImpl(_ impl: @escaping (Args) throws -> Value) -> BuiltinEntry {
+        BuiltinEntry(signature, family: family, summary: summary, description: description, example: example,
+                     effects: effects, impl: impl)
     }
 
     /// Splits `name(a, b=2, rest..., **named)` into the name and parameters (defaults parsed as literals).
@@ -192,6 +219,17 @@ public final class Registry {
                 constantByName[c.name] = constants.count
                 constants.append(c)
             }
+        }
+    }
+
+    /// Replaces every built-in with any of `effects` by one that fails with "NAME is not available
+    /// in REASON" (the evaluator fuzzer runs scripts this way); help and the reference still list them.
+    public func disable(_ effects: BuiltinEffects, in reason: String) {
+        for (i, e) in entries.enumerated() where !e.effects.isDisjoint(with: effects) {
+            let name = e.name
+            let blocked = e.replacingImpl { a in throw a.error("\(name) is not available in \(reason)", kind: .runtime) }
+            entries[i] = blocked
+            functions[name] = Builtin(entry: blocked)
         }
     }
 

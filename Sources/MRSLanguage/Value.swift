@@ -89,6 +89,21 @@ public struct RangeValue: Equatable, Sendable {
     public var count: Int { Int(clamping: RangeValue.elementCount(start: start, stop: stop, step: step)) }
 
     public func element(_ i: Int) -> Int { start &+ i &* step }
+
+    /// The elements as a list, refused with its size past the memory limit (a range may count
+    /// billions of elements that a list of values could never hold).
+    public func values(operation: String) throws -> [Value] {
+        try RangeValue.checkListSize(count, operation: operation)
+        return (0..<count).map { .int(element($0)) }
+    }
+
+    /// Throws unless a list of `n` values fits under the memory limit.
+    static func checkListSize(_ n: Int, operation: String) throws {
+        let (bytes, overflow) = n.multipliedReportingOverflow(by: MemoryLayout<Value>.stride)
+        do { try MemoryLimit.check(overflow ? Int.max : bytes, operation: operation) } catch let e as ArrayError {
+            throw MRSError(.value, e.description)
+        }
+    }
 }
 
 /// A record: named fields in the order they were given (`{x: 1, y: 2}`).

@@ -39,7 +39,8 @@ extension NDArray {
         }
         let nd = ((b - a) / s).rounded(.up)
         guard nd < 1e12 else { throw ArrayError("arange", "too many elements (\(nd))") }
-        let n = Swift.max(0, Int(nd))
+        // A stop far below the start (arange(-1e308)) counts a huge negative number of steps: empty.
+        let n = nd > 0 ? Int(nd) : 0
         let out = try NDArray(uninitialized: [n], dtype: .float64, operation: "arange")
         let p = out.basePointer(as: Double.self)
         for i in 0..<n { p[i] = a + Double(i) * s }

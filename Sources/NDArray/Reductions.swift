@@ -304,6 +304,7 @@ extension NDArray {
     public func variance(axes: [Int]? = nil, ddof: Int = 0, keepDims: Bool = false) throws -> NDArray {
         let (_, set) = try reducedShape(axes, operation: "var")
         let n = set.reduce(1) { $0 * shape[$1] }
+        guard ddof >= 0 else { throw ArrayError("var", "ddof must be ≥ 0, got \(ddof)") }
         guard n - ddof > 0 else {
             throw ArrayError("var", "needs more than \(ddof) values along the reduced axes, got \(n) (shape \(Shape.text(shape)))")
         }

@@ -9,6 +9,14 @@ func trajectoryArray(_ values: [Double], shape: [Int], dtype: DType, operation: 
     try NDArray(values, shape: shape).astype(dtype.isDouble ? .float64 : .float32, operation: operation)
 }
 
+/// Zeroed storage for the interleaved coordinates of `shape`, refused past the memory limit
+/// before it is allocated (a size a script asks for may be billions of samples).
+func trajectoryValues(shape: [Int], operation: String) throws -> [Double] {
+    let n = try Shape.count(shape, operation: operation)
+    try MemoryLimit.check(n.multipliedReportingOverflow(by: 8).overflow ? Int.max : n * 8, operation: operation)
+    return [Double](repeating: 0, count: n)
+}
+
 /// Checks that every count is at least 1, naming them in the error.
 func requirePositive(_ operation: String, _ counts: KeyValuePairs<String, Int>) throws {
     for (name, value) in counts where value < 1 {
@@ -34,8 +42,9 @@ public func radialInOutTrajectory(readout: Int, spokes: Int, goldenAngle: Bool =
     guard readout >= 2 else { throw ArrayError(op, "readout must be at least 2, got \(readout)") }
     let kmax = Double(matrix ?? readout) / 2
     guard kmax > 0 else { throw ArrayError(op, "matrix must be positive, got \(matrix ?? readout)") }
-    var values = [Double](repeating: 0, count: 2 * readout * spokes)
+    var values = try trajectoryValues(shape: [2, readout, spokes], operation: op)
     for s in 0..<spokes {
+        try Interrupt.check()
         let angle = spokeAngle(s, of: spokes, goldenAngle: goldenAngle)
         for r in 0..<readout {
             let k = -kmax + Double(r) * 2 * kmax / Double(readout - 1)
@@ -60,8 +69,9 @@ public func variableDensitySpiralTrajectory(readout: Int, interleaves: Int, matr
     }
     let kmax = Double(matrix) / 2
     let turns = Double(matrix) / (2 * Double(interleaves))
-    var values = [Double](repeating: 0, count: 2 * readout * interleaves)
+    var values = try trajectoryValues(shape: [2, readout, interleaves], operation: op)
     for l in 0..<interleaves {
+        try Interrupt.check()
         for r in 0..<readout {
             let t = Double(r) / Double(readout)
             let radius = kmax * pow(t, density)
@@ -79,8 +89,9 @@ public func variableDensitySpiralTrajectory(readout: Int, interleaves: Int, matr
 public func propellerTrajectory(readout: Int, bladeWidth: Int, blades: Int, dtype: DType = .float32) throws -> NDArray {
     let op = "propellerTrajectory"
     try requirePositive(op, ["readout": readout, "bladeWidth": bladeWidth, "blades": blades])
-    var values = [Double](repeating: 0, count: 2 * readout * bladeWidth * blades)
+    var values = try trajectoryValues(shape: [2, readout, bladeWidth, blades], operation: op)
     for b in 0..<blades {
+        try Interrupt.check()
         let angle = Double.pi * Double(b) / Double(blades)
         let c = cos(angle), s = sin(angle)
         for p in 0..<bladeWidth {

@@ -12,8 +12,9 @@ let goldenMeans3D = (0.465571231876768, 0.682327803828019)
 public func kooshballTrajectory(readout: Int, spokes: Int, dtype: DType = .float32) throws -> NDArray {
     let op = "kooshballTrajectory"
     try requirePositive(op, ["readout": readout, "spokes": spokes])
-    var values = [Double](repeating: 0, count: 3 * readout * spokes)
+    var values = try trajectoryValues(shape: [3, readout, spokes], operation: op)
     for s in 0..<spokes {
+        try Interrupt.check()
         let z = (Double(s) * goldenMeans3D.0).truncatingRemainder(dividingBy: 1)
         let phi = 2 * Double.pi * (Double(s) * goldenMeans3D.1).truncatingRemainder(dividingBy: 1)
         let rho = Swift.max(0, 1 - z * z).squareRoot()
@@ -36,8 +37,9 @@ public func stackOfStarsTrajectory(readout: Int, spokes: Int, partitions: Int, g
                                    dtype: DType = .float32) throws -> NDArray {
     let op = "stackOfStarsTrajectory"
     try requirePositive(op, ["readout": readout, "spokes": spokes, "partitions": partitions])
-    var values = [Double](repeating: 0, count: 3 * readout * spokes * partitions)
+    var values = try trajectoryValues(shape: [3, readout, spokes, partitions], operation: op)
     for p in 0..<partitions {
+        try Interrupt.check()
         let kz = Double(p - partitions / 2)
         for s in 0..<spokes {
             let angle = spokeAngle(s, of: spokes, goldenAngle: goldenAngle)

@@ -17,8 +17,9 @@ public func radialTrajectory(readout: Int, spokes: Int, goldenAngle: Bool = fals
     }
     let m = Double(matrix ?? readout)
     guard m > 0 else { throw ArrayError(op, "matrix must be positive, got \(m)") }
-    var values = [Double](repeating: 0, count: 2 * readout * spokes)
+    var values = try trajectoryValues(shape: [2, readout, spokes], operation: op)
     for s in 0..<spokes {
+        try Interrupt.check()
         let angle = goldenAngle ? (Double(s) * radialGoldenAngle).truncatingRemainder(dividingBy: 2 * Double.pi)
                                 : Double.pi * Double(s) / Double(spokes)
         for r in 0..<readout {
@@ -43,8 +44,9 @@ public func spiralTrajectory(readout: Int, interleaves: Int, matrix: Int, turns:
     let n = turns ?? Double(matrix) / (2 * Double(interleaves))
     guard n.isFinite, n > 0 else { throw ArrayError(op, "turns must be positive, got \(n)") }
     let kmax = Double(matrix) / 2
-    var values = [Double](repeating: 0, count: 2 * readout * interleaves)
+    var values = try trajectoryValues(shape: [2, readout, interleaves], operation: op)
     for l in 0..<interleaves {
+        try Interrupt.check()
         for r in 0..<readout {
             let t = Double(r) / Double(readout)
             let angle = 2 * Double.pi * (n * t + Double(l) / Double(interleaves))

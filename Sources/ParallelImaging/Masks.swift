@@ -140,18 +140,18 @@ public enum Masks {
         var order = Array(0..<total)
         for i in stride(from: total - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
         func count(_ m: [Bool]) -> Int { m.reduce(0) { $0 + ($1 ? 1 : 0) } }
-        func withCalibration(_ r0: Double) -> [Bool] {
-            var m = disc(o.shape, order: order, r0: r0, vd: variableDensity)
+        func withCalibration(_ r0: Double) throws -> [Bool] {
+            var m = try disc(o.shape, order: order, r0: r0, vd: variableDensity)
             addCalibration(&m, o)
             return m
         }
         // The count falls as r0 grows; bisect on r0 for the acquired count closest to the target.
         var lo = 0.5, hi = 1.0
-        while count(withCalibration(hi)) > target && hi < 1e4 { lo = hi; hi *= 2 }
-        var best = withCalibration(hi), bestR = hi
+        while try count(withCalibration(hi)) > target && hi < 1e4 { lo = hi; hi *= 2 }
+        var best = try withCalibration(hi), bestR = hi
         for _ in 0..<30 {
             let mid = (lo + hi) / 2
-            let m = withCalibration(mid)
+            let m = try withCalibration(mid)
             let c = count(m)
             if abs(c - target) < abs(count(best) - target) { best = m; bestR = mid }
             if c > target { lo = mid } else { hi = mid }
@@ -166,20 +166,22 @@ public enum Masks {
     }
 
     /// One dart-throwing pass: points in `order`, each kept when no kept point is within its radius.
-    static func disc(_ shape: [Int], order: [Int], r0: Double, vd: Double) -> [Bool] {
+    /// The neighbourhood scanned is clipped to the grid: a high acceleration asks for radii far
+    /// larger than the grid, and scanning them whole took minutes (without seeing Ctrl-C).
+    static func disc(_ shape: [Int], order: [Int], r0: Double, vd: Double) throws -> [Bool] {
         let e1 = shape[0], e2 = shape[1]
         var m = [Bool](repeating: false, count: e1 * e2)
         for p in order {
+            try Interrupt.check()
             let i = p % e1, j = p / e1
             let r = discRadius(i, j, shape: shape, r0: r0, vd: vd)
-            let w = Int(r.rounded(.up))
+            let w = Int(min(r.rounded(.up), Double(max(e1, e2))))
             var free = true
-            scan: for dj in -w...w {
+            scan: for dj in max(-w, -j)...min(w, e2 - 1 - j) {
                 let jj = j + dj
-                if jj < 0 || jj >= e2 { continue }
-                for di in -w...w {
+                for di in max(-w, -i)...min(w, e1 - 1 - i) {
                     let ii = i + di
-                    if ii < 0 || ii >= e1 || !m[ii + e1 * jj] { continue }
+                    if !m[ii + e1 * jj] { continue }
                     if Double(di * di + dj * dj) < r * r { free = false; break scan }
                 }
             }
@@ -198,7 +200,8 @@ public enum Masks {
         let e1 = o.shape[0], e2 = o.shape[1]
         var m = [Bool](repeating: false, count: e1 * e2)
         for j in 0..<e2 where j % r2 == 0 {
-            let s = (shift * (j / r2)) % r1
+            // Reduced before multiplying: any shift ≥ 0 is allowed, and shift × partition could overflow.
+            let s = ((shift % r1) * ((j / r2) % r1)) % r1
             for i in 0..<e1 where ((i - s) % r1 + r1) % r1 == 0 { m[i + e1 * j] = true }
         }
         addCalibration(&m, o)

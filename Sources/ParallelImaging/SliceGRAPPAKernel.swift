@@ -61,6 +61,10 @@ public final class SliceGRAPPAKernel: @unchecked Sendable, CustomStringConvertib
         let shifted = try SliceGRAPPAKernel.phased(data, options: options, centre: centre, sign: 1)
         let acquired = SliceGRAPPAKernel.acquiredLines(shifted, ro: ro, e1: e1, perSlab: c * m)
         let targets = (0..<e1).filter { t in acquired[t] && offs.allSatisfy { let l = t + $0.1; return l >= 0 && l < e1 && acquired[l] } }
+        // A readout shorter than the kernel has no position for it (and no range to build).
+        guard ro - (kRO - 1 + roMin) >= -roMin else {
+            throw ArrayError(op, "the single-band reference's \(ro) readout samples are fewer than the kernel's \(kRO)")
+        }
         let roRange = (-roMin)..<(ro - (kRO - 1 + roMin))
         let rows = targets.count * roRange.count
         guard rows >= k else {

@@ -19,6 +19,37 @@ final class RegistryTests: XCTestCase {
         }
     }
 
+    /// The built-ins that write files, start programs or wait say so on their entries (the fuzzer's
+    /// sandbox refuses exactly those); the ones known to do it are marked, and an entry whose own
+    /// code calls a writer, a program or sleep is marked.
+    func testBuiltinsWithEffectsAreMarked() throws {
+        let marked = { (effect: BuiltinEffects) in Set(self.registry.entries.filter { $0.effects.contains(effect) }.map(\.name)) }
+        XCTAssertTrue(marked(.writesFiles).isSuperset(of: ["save", "write_text", "snapshot", "plot", "scatter", "ismrmrd_create", "ismrmrd_write",
+                                                           "ismrmrd_write_array", "ismrmrd_write_images", "ismrmrd_close", "run_chain", "report", "simulate_acquisition"]))
+        XCTAssertTrue(marked(.runsPrograms).isSuperset(of: ["bart", "python", "has_toolbox"]))
+        XCTAssertEqual(marked(.waits), ["sleep"])
+        XCTAssertFalse(marked(.writesFiles).contains("load"), "reading is not an effect")
+
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("Sources/MRSBuiltins")
+        let effectful = try NSRegularExpression(pattern: #"ReplacementFile|Writer\.|\.write\(|PythonBridge\(|BARTRunner|usleep|Spawn"#)
+        var scanned = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            for chunk in text.components(separatedBy: "BuiltinEntry(\"").dropFirst() {
+                let name = String(chunk.prefix { $0 != "(" })
+                guard registry.entry(name) != nil else { continue }
+                // The entry's own text, up to the next entry or the end of the table.
+                let body = chunk.components(separatedBy: "\n        },").first ?? chunk
+                scanned += 1
+                if effectful.firstMatch(in: body, range: NSRange(body.startIndex..., in: body)) != nil {
+                    XCTAssertFalse(registry.entry(name)!.effects.isEmpty, "\(name) (\(file)) writes, spawns or sleeps but its entry declares no effects:")
+                }
+            }
+        }
+        XCTAssertGreaterThan(scanned, 150)
+    }
+
     func testNamesAreUnique() {
         XCTAssertEqual(registry.duplicateNames, [], "names registered twice (the later replaced the earlier)")
         let names = registry.entries.map(\.name) + registry.constants.map(\.name)

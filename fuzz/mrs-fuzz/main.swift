@@ -2,18 +2,22 @@ import ArrayFormats
 import Foundation
 import Graphics
 import ISMRMRD
+import MRSBuiltins
 import MRSLanguage
 import NDArray
 
-// A seeded mutation fuzzer for mrs's parser and file readers (see fuzz/README.md).
+// A seeded mutation fuzzer for mrs's parser, evaluator and file readers (see fuzz/README.md).
 //
-//     mrs-fuzz TARGET ITERATIONS SEED CORPUS... [--keep DIR]
+//     mrs-fuzz TARGET ITERATIONS SEED CORPUS... [--keep DIR] [--from N] [--replay]
 //
-// TARGET is parse, npy, npz, cfl, png, ismrmrd or xml (ISMRMRD XML headers through libxml2). Each iteration takes a corpus input, mutates it
+// TARGET is parse, eval, npy, npz, cfl, png, ismrmrd or xml (ISMRMRD XML headers through libxml2). Each iteration takes a corpus input, mutates it
 // (bit flips, byte changes to interesting values, insertions, deletions, duplicated and swapped
-// chunks, truncation), and hands it to the target. Errors are the expected outcome; what this
-// looks for is a crash (a Swift trap, a signal) or a hang. The input about to run is written to
-// DIR/current first, so after a crash it is there to become a regression test.
+// chunks, truncation; for eval also boundary numbers, swapped names and operators, repeated lines),
+// and hands it to the target. Errors are the expected outcome; what this looks for is a crash (a
+// Swift trap, a signal) or a hang. The input about to run is written to DIR/current (its number to DIR/current-index) first, so after
+// a crash it is there to become a regression test. --from N skips (but still generates) the first
+// N inputs, to carry on past a crash with the same seed; --replay runs each corpus file once, as it
+// is (a reproducer under the eval target's sandbox and budget).
 
 /// SplitMix64: reproducible from the seed, independent of the platform's random source.
 struct Mutator {
@@ -104,8 +108,16 @@ if let k = args.firstIndex(of: "--keep"), k + 1 < args.count {
     keep = args[k + 1]
     args.removeSubrange(k...(k + 1))
 }
+// --replay: run each corpus input once as it is (a reproducer, under the eval sandbox and budget).
+let replay = args.contains("--replay")
+args.removeAll { $0 == "--replay" }
+var first = 0
+if let k = args.firstIndex(of: "--from"), k + 1 < args.count, let n = Int(args[k + 1]) {
+    first = n
+    args.removeSubrange(k...(k + 1))
+}
 guard args.count >= 4, let iterations = Int(args[1]), let seed = UInt64(args[2]) else {
-    print("usage: mrs-fuzz parse|npy|npz|cfl|png|ismrmrd|xml ITERATIONS SEED CORPUS_FILE_OR_DIR... [--keep DIR]")
+    print("usage: mrs-fuzz parse|eval|npy|npz|cfl|png|ismrmrd|xml ITERATIONS SEED CORPUS_FILE_OR_DIR... [--keep DIR] [--from N] [--replay]")
     exit(2)
 }
 let target = args[0]
@@ -117,7 +129,7 @@ for item in args.dropFirst(3) {
         ? (FileManager.default.enumerator(atPath: item)?.compactMap { $0 as? String }.sorted().map { item + "/" + $0 } ?? [])
         : [item]
     for f in files {
-        let wanted = target == "parse" ? ".mrs" : target == "ismrmrd" ? ".h5" : target == "cfl" ? ".hdr" : "." + target
+        let wanted = target == "parse" || target == "eval" ? ".mrs" : target == "ismrmrd" ? ".h5" : target == "cfl" ? ".hdr" : "." + target
         if f.hasSuffix(wanted), let d = FileManager.default.contents(atPath: f) { corpus.append([UInt8](d)) }
     }
 }
@@ -129,19 +141,34 @@ guard !corpus.isEmpty else {
 MemoryLimit.bytes = 256 << 20
 let dir = keep ?? NSTemporaryDirectory() + "mrs-fuzz-\(getpid())"
 try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-// ITERATIONS 0 runs the corpus files as they are: a reproducer, under a debugger if need be.
-if iterations == 0 {
-    for input in corpus { exercise(target, input, in: dir) }
-    print("\(target): \(corpus.count) inputs replayed: no crash")
+/// Every input in turn.
+@Sendable func fuzzAll() {
+    var mutator = Mutator(state: seed)
+    // The eval target's names to swap in: every built-in and constant, and the corpus's own names.
+    let scriptMutator = ScriptMutator(names: target != "eval" ? [] : Array(Set(Builtins.makeRegistry().allNames
+        + corpus.flatMap { ScriptMutator.tokens(String(decoding: $0, as: UTF8.self)) }.filter { $0.first?.isLetter == true })).sorted())
+    let count = replay ? corpus.count : iterations
+    for i in 0..<count {
+        let source = replay ? corpus[i] : corpus[mutator.below(corpus.count)]
+        let input = replay ? source : target == "eval" ? scriptMutator.mutate(source, &mutator) : mutator.mutate(source)
+        if i < first { continue }
+        // Kept before running: after a crash this file is the reproducer.
+        _ = FileManager.default.createFile(atPath: dir + "/current", contents: Data(input))
+        // Its number, for carrying on past it (--from).
+        _ = FileManager.default.createFile(atPath: dir + "/current-index", contents: Data("\(i)\n".utf8))
+        if target == "eval" { EvalTarget.run(input, reproducer: dir + "/current") } else { exercise(target, input, in: dir) }
+        if (i + 1) % 1000 == 0 { print("\(target): \(i + 1) inputs") }
+    }
+    if keep == nil { try? FileManager.default.removeItem(atPath: dir) }
+    print("\(target): \(count) inputs from \(corpus.count) seeds, seed \(seed): no crash")
+}
+// The interpreter recurses on the native stack; like mrs itself (Sources/mrs/main.swift) the inputs
+// run on a thread with a 512 MiB stack, so deep but bounded nesting is the error mrs gives, not a
+// crash of the fuzzer's smaller main-thread stack.
+let worker = Thread {
+    fuzzAll()
     exit(0)
 }
-var mutator = Mutator(state: seed)
-for i in 0..<iterations {
-    let input = mutator.mutate(corpus[mutator.below(corpus.count)])
-    // Kept before running: after a crash this file is the reproducer.
-    _ = FileManager.default.createFile(atPath: dir + "/current", contents: Data(input))
-    exercise(target, input, in: dir)
-    if (i + 1) % 1000 == 0 { print("\(target): \(i + 1) inputs") }
-}
-if keep == nil { try? FileManager.default.removeItem(atPath: dir) }
-print("\(target): \(iterations) inputs from \(corpus.count) seeds, seed \(seed): no crash")
+worker.stackSize = 512 << 20
+worker.start()
+while true { sleep(1000) }
