@@ -32,3 +32,5 @@ install_debian() {
 
 # The native libraries mrs is built on.
 BUILD_PACKAGES=(pkg-config libfftw3-dev libhdf5-dev libopenblas-dev liblapacke-dev libedit-dev libpng-dev zlib1g-dev libzip-dev libsixel-dev libzmq3-dev libssl-dev libxml2-dev)
+# What mrs reads at run time: the ISMRMRD schema that headers are validated against.
+RUN_PACKAGES=(ismrmrd-schema)
