@@ -4,6 +4,7 @@ import Graphics
 import ISMRMRD
 import MRSBuiltins
 import MRSLanguage
+import MRSShell
 import NDArray
 
 // A seeded mutation fuzzer for mrs's parser, evaluator and file readers (see fuzz/README.md).
@@ -163,12 +164,10 @@ try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectorie
     print("\(target): \(count) inputs from \(corpus.count) seeds, seed \(seed): no crash")
 }
 // The interpreter recurses on the native stack; like mrs itself (Sources/mrs/main.swift) the inputs
-// run on a thread with a 512 MiB stack, so deep but bounded nesting is the error mrs gives, not a
-// crash of the fuzzer's smaller main-thread stack.
-let worker = Thread {
+// run on a thread with its large stack (`InterpreterThread`), so deep but bounded nesting is the
+// error mrs gives, not a crash of the fuzzer's smaller main-thread stack.
+InterpreterThread.start {
     fuzzAll()
     exit(0)
 }
-worker.stackSize = 512 << 20
-worker.start()
 while true { sleep(1000) }
