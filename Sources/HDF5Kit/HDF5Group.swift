@@ -74,8 +74,9 @@ public class HDF5Group: HDF5Object {
     /// True when `name` names an object (group, dataset, …).
     public func exists(_ name: String) -> Bool { kind(of: name) != nil }
 
-    /// Throws when the datatypes in `name`'s object header would crash HDF5 as it opens the
-    /// object (lock held). A file that cannot be read beside HDF5 is left to HDF5's own checks.
+    /// Throws when `name`'s object header (its datatypes, storage layout, a group's tree) would
+    /// crash HDF5 as it opens or lists the object (lock held). A file that cannot be read beside
+    /// HDF5 is left to HDF5's own checks.
     func checkHeader(of name: String) throws {
         let info = try headerInfo(name)
         guard let file = RawFile.open(holding: id) else { return }
