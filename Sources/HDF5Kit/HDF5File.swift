@@ -30,7 +30,7 @@ public final class HDF5File: HDF5Group {
         super.init(id: id, kind: .file, fileName: path, path: "/")
         if mode == .readOnly, let info = diskState() { openedAs = (Int(info.st_size), info.st_mtim) }
         // The root group's links are read by the first lookup: check its structures first.
-        try HDF5Library.locked { try checkHeader(of: ".") }
+        try HDF5Library.locked { try checkHeader(try headerInfo("."), of: ".") }
     }
 
     /// The state on disk of the file HDF5 has open (its own descriptor, so a file renamed over

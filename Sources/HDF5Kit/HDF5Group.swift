@@ -38,21 +38,28 @@ public class HDF5Group: HDF5Object {
     /// What `name` is, nil when no such object exists; throws when the link is there but the
     /// object's header cannot be read (a damaged file).
     public func objectKind(_ name: String) throws -> HDF5ObjectKind? {
-        try HDF5Library.locked {
-            guard linkExists(name) else { return nil }
-            // Asked from the object's header without opening the object: opening a dataset
-            // decodes its datatype, which must be checked first (see `ObjectHeaderCheck`).
-            switch try headerInfo(name).type {
-            case H5O_TYPE_GROUP: return .group
-            case H5O_TYPE_DATASET: return .dataset
-            case H5O_TYPE_NAMED_DATATYPE: return .namedDatatype
-            default: return .other
-            }
+        try HDF5Library.locked { try header(name).map { Self.kind($0.type) } }
+    }
+
+    /// `name`'s header facts, nil when no such object exists (lock held). Asked from the header
+    /// without opening the object: opening a dataset decodes its datatype, which must be checked
+    /// first (see `ObjectHeaderCheck`).
+    private func header(_ name: String) throws -> H5O_info_t? {
+        guard linkExists(name) else { return nil }
+        return try headerInfo(name)
+    }
+
+    private static func kind(_ type: H5O_type_t) -> HDF5ObjectKind {
+        switch type {
+        case H5O_TYPE_GROUP: return .group
+        case H5O_TYPE_DATASET: return .dataset
+        case H5O_TYPE_NAMED_DATATYPE: return .namedDatatype
+        default: return .other
         }
     }
 
     /// The basic facts of `name`'s object header (its address and kind), lock held.
-    private func headerInfo(_ name: String) throws -> H5O_info_t {
+    func headerInfo(_ name: String) throws -> H5O_info_t {
         var info = H5O_info_t()
         guard H5Oget_info_by_name2(id, name, &info, UInt32(H5O_INFO_BASIC), mrs_h5p_default()) >= 0 else {
             let reason = HDF5Library.takeInnermostReason()
@@ -74,11 +81,10 @@ public class HDF5Group: HDF5Object {
     /// True when `name` names an object (group, dataset, …).
     public func exists(_ name: String) -> Bool { kind(of: name) != nil }
 
-    /// Throws when `name`'s object header (its datatypes, storage layout, a group's tree) would
-    /// crash HDF5 as it opens or lists the object (lock held). A file that cannot be read beside
-    /// HDF5 is left to HDF5's own checks.
-    func checkHeader(of name: String) throws {
-        let info = try headerInfo(name)
+    /// Throws when the object header `info` describes (`name`'s: its datatypes, storage layout,
+    /// a group's tree) would crash HDF5 as it opens or lists the object (lock held). A file that
+    /// cannot be read beside HDF5 is left to HDF5's own checks.
+    func checkHeader(_ info: H5O_info_t, of name: String) throws {
         guard let file = RawFile.open(holding: id) else { return }
         do {
             try ObjectHeaderCheck.check(file, headerAt: UInt64(info.addr))
@@ -102,23 +108,26 @@ public class HDF5Group: HDF5Object {
         return true
     }
 
-    /// Throws `objectNotFound` / `typeMismatch` unless `name` is an object of kind `expected`.
-    private func require(_ name: String, is expected: HDF5ObjectKind) throws {
-        guard let found = try objectKind(name) else {
+    /// Throws `objectNotFound` / `typeMismatch` unless `name` is an object of kind `expected`;
+    /// returns its header facts.
+    private func require(_ name: String, is expected: HDF5ObjectKind) throws -> H5O_info_t {
+        guard let info = try HDF5Library.locked({ try header(name) }) else {
             throw invalid(.objectNotFound, "no \(expected == .group ? "group" : "dataset") '\(name)'" + (path == "/" ? " in the file" : " in group '\(path)'"), object: childPath(name))
         }
+        let found = Self.kind(info.type)
         if found != expected {
             throw invalid(.typeMismatch, "is a \(found), not a \(expected)", object: childPath(name))
         }
+        return info
     }
 
     // MARK: - Groups
 
     /// Opens the child group `name`.
     public func openGroup(_ name: String) throws -> HDF5Group {
-        try require(name, is: .group)
+        let info = try require(name, is: .group)
         return try HDF5Library.locked {
-            try checkHeader(of: name)
+            try checkHeader(info, of: name)
             let g = H5Gopen2(id, name, mrs_h5p_default())
             guard g >= 0 else { throw failure("cannot open the group", object: childPath(name)) }
             return HDF5Group(id: g, kind: .group, fileName: fileName, path: childPath(name))
@@ -159,9 +168,9 @@ public class HDF5Group: HDF5Object {
 
     /// Opens the child dataset `name`.
     public func openDataset(_ name: String) throws -> HDF5Dataset {
-        try require(name, is: .dataset)
+        let info = try require(name, is: .dataset)
         return try HDF5Library.locked {
-            try checkHeader(of: name)
+            try checkHeader(info, of: name)
             let d = H5Dopen2(id, name, mrs_h5p_default())
             guard d >= 0 else { throw failure("cannot open the dataset", object: childPath(name)) }
             return HDF5Dataset(id: d, kind: .dataset, fileName: fileName, path: childPath(name))

@@ -98,7 +98,7 @@ final class NPZArchiveTests: XCTestCase {
     }
 
     func testReadsArchivesInMemory() throws {
-        let (path, bytes) = try ourArchive(compressed: true)
+        let (path, bytes) = try oneMemberArchive(in: dir, compressed: true)
         let fromMemory = try NPZ.read(bytes: bytes, label: "buffer.npz")
         let fromFile = try NPZ.read(path)
         XCTAssertEqual(fromMemory.map(\.name), ["a"])
@@ -109,7 +109,7 @@ final class NPZArchiveTests: XCTestCase {
     // MARK: - Damaged archives
 
     func testCorruptCentralDirectory() throws {
-        var (path, bytes) = try ourArchive(compressed: true)
+        var (path, bytes) = try oneMemberArchive(in: dir, compressed: true)
         let cd = centralDirectoryOffset(bytes)
         for i in cd..<(cd + 8) { bytes[i] = 0x77 }  // the first entry's signature and versions
         try writeBytes(bytes, to: path)
@@ -117,7 +117,7 @@ final class NPZArchiveTests: XCTestCase {
     }
 
     func testDeflatedCRCMismatch() throws {
-        var (path, bytes) = try ourArchive(compressed: true)
+        var (path, bytes) = try oneMemberArchive(in: dir, compressed: true)
         // The stored CRC-32, in the local header (+14) and the directory entry (+16).
         let cd = centralDirectoryOffset(bytes)
         bytes[14] ^= 0x5a
@@ -143,34 +143,33 @@ final class NPZArchiveTests: XCTestCase {
     }
 
     func testDeclaredSizeBeyondTheMemoryLimit() throws {
-        var (path, bytes) = try ourArchive(compressed: false)
+        var (path, bytes) = try oneMemberArchive(in: dir, compressed: false)
         // Stored: a 2 GB member in both size fields, far beyond the file and the memory limit.
         let cd = centralDirectoryOffset(bytes)
         for i in 0..<4 { bytes[cd + 20 + i] = [0, 0, 0, 0x7f][i]; bytes[cd + 24 + i] = [0, 0, 0, 0x7f][i] }
         try writeBytes(bytes, to: path)
         assertError([path, "beyond the end of the file"]) { _ = try NPZ.read(path) }
         // A deflated member within deflate's ratio but over a (lowered) memory limit.
-        (path, bytes) = try ourArchive(compressed: true)
+        (path, bytes) = try oneMemberArchive(in: dir, compressed: true)
         let saved = MemoryLimit.bytes
         MemoryLimit.bytes = 4096
         defer { MemoryLimit.bytes = saved }
         assertError([path, "member 'a.npy'", "more than the memory limit"]) { _ = try NPZ.read(path) }
     }
 
+    func testAnInterruptedWriteLeavesTheOldArchive() throws {
+        // Ctrl-C is checked between the pieces libzip hands over: the write stops part-way, and
+        // the archive already at the path stays as it was, with no temporary file left beside it.
+        let (path, before) = try oneMemberArchive(in: dir, compressed: false)
+        Interrupt.request()
+        defer { Interrupt.clear() }
+        XCTAssertThrowsError(try NPZ.write([("big", try NDArray(zeros: [1 << 20], dtype: .float64))], to: path))
+        Interrupt.clear()
+        XCTAssertEqual(try readBytes(path), before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["one.npz"])
+    }
+
     // MARK: - Helpers
-
-    /// One member "a.npy" (40 × 30 float64) written by us.
-    private func ourArchive(compressed: Bool) throws -> (path: String, bytes: [UInt8]) {
-        let path = dir + "/one.npz"
-        try NPZ.write([("a", try patternArray([40, 30], .float64))], to: path, compressed: compressed)
-        return (path, try readBytes(path))
-    }
-
-    /// The central directory's offset from the classic end record (archives without ZIP64).
-    private func centralDirectoryOffset(_ bytes: [UInt8]) -> Int {
-        let end = bytes.count - 22
-        return Int(bytes[end + 16]) | Int(bytes[end + 17]) << 8 | Int(bytes[end + 18]) << 16 | Int(bytes[end + 19]) << 24
-    }
 
     /// True when the ZIP64 end-of-central-directory record's signature (PK 06 06) is among the
     /// last bytes (the record, its locator and the classic end record close the archive).

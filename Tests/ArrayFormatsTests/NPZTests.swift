@@ -102,20 +102,9 @@ final class NPZTests: XCTestCase {
 
     // MARK: - Damaged archives
 
-    /// Offsets of the first member's fields in an archive written by us (name "a.npy").
-    private func oneMemberArchive(compressed: Bool) throws -> (path: String, bytes: [UInt8]) {
-        let path = dir + "/one.npz"
-        try NPZ.write([("a", try patternArray([40, 30], .float64))], to: path, compressed: compressed)
-        return (path, try readBytes(path))
-    }
-
-    private func centralDirectoryOffset(_ bytes: [UInt8]) -> Int {
-        let end = bytes.count - 22
-        return Int(bytes[end + 16]) | Int(bytes[end + 17]) << 8 | Int(bytes[end + 18]) << 16 | Int(bytes[end + 19]) << 24
-    }
 
     func testCorruptDeflateData() throws {
-        var (path, bytes) = try oneMemberArchive(compressed: true)
+        var (path, bytes) = try oneMemberArchive(in: dir, compressed: true)
         // Overwrite the middle of the compressed stream.
         let start = 30 + 5, end = centralDirectoryOffset(bytes)
         for i in (start + (end - start) / 3)..<(start + (end - start) / 3 + 40) { bytes[i] = 0xff }
@@ -131,14 +120,14 @@ final class NPZTests: XCTestCase {
     }
 
     func testCorruptStoredDataFailsCRC() throws {
-        var (path, bytes) = try oneMemberArchive(compressed: false)
+        var (path, bytes) = try oneMemberArchive(in: dir, compressed: false)
         bytes[30 + 5 + 200] ^= 0x01
         try writeBytes(bytes, to: path)
         assertError([path, "member 'a.npy'", "CRC-32 mismatch"]) { _ = try NPZ.read(path) }
     }
 
     func testTruncatedArchive() throws {
-        let (path, bytes) = try oneMemberArchive(compressed: true)
+        let (path, bytes) = try oneMemberArchive(in: dir, compressed: true)
         try writeBytes(Array(bytes[0..<(bytes.count / 2)]), to: path)
         assertError([path, "not a readable zip archive", "no end-of-central-directory record"]) { _ = try NPZ.read(path) }
         // The directory survives but the member data was cut: directory offset points past the end.
@@ -150,14 +139,14 @@ final class NPZTests: XCTestCase {
     }
 
     func testLyingUncompressedSize() throws {
-        var (path, bytes) = try oneMemberArchive(compressed: true)
+        var (path, bytes) = try oneMemberArchive(in: dir, compressed: true)
         // Central directory entry: uncompressed size at +24; declare 4 GB from a few KB.
         let cd = centralDirectoryOffset(bytes)
         for i in 0..<4 { bytes[cd + 24 + i] = 0xf0 }
         try writeBytes(bytes, to: path)
         assertError([path, "more than deflate can produce"]) { _ = try NPZ.read(path) }
         // A smaller lie that deflate could produce: the data ends early, or the .npy header disagrees.
-        (path, bytes) = try oneMemberArchive(compressed: true)
+        (path, bytes) = try oneMemberArchive(in: dir, compressed: true)
         let real = Int(bytes[cd + 24]) | Int(bytes[cd + 25]) << 8 | Int(bytes[cd + 26]) << 16
         let lie = real + 1000
         for i in 0..<4 { bytes[cd + 24 + i] = UInt8(truncatingIfNeeded: lie >> (8 * i)) }
@@ -166,7 +155,7 @@ final class NPZTests: XCTestCase {
     }
 
     func testLyingStoredSize() throws {
-        var (path, bytes) = try oneMemberArchive(compressed: false)
+        var (path, bytes) = try oneMemberArchive(in: dir, compressed: false)
         let cd = centralDirectoryOffset(bytes)
         for i in 0..<4 { bytes[cd + 20 + i] = 0x7f }  // compressed size far beyond the file
         try writeBytes(bytes, to: path)
@@ -191,12 +180,12 @@ final class NPZTests: XCTestCase {
             XCTAssertTrue(e.message.contains("compression method 14 (LZMA) is not supported"), e.message)
         }
         // A method no libzip reads: 97 (WavPack), patched into a stored archive's directory.
-        let (stored, original) = try oneMemberArchive(compressed: false)
+        let (stored, original) = try oneMemberArchive(in: dir, compressed: false)
         var storedBytes = original
         storedBytes[centralDirectoryOffset(storedBytes) + 10] = 97
         try writeBytes(storedBytes, to: stored)
         assertError([stored, "member 'a.npy'", "compression method 97 is not supported"]) { _ = try NPZ.read(stored) }
-        var (path, bytes) = try oneMemberArchive(compressed: true)
+        var (path, bytes) = try oneMemberArchive(in: dir, compressed: true)
         bytes[centralDirectoryOffset(bytes) + 8] |= 1  // general purpose flag bit 0: encrypted
         try writeBytes(bytes, to: path)
         assertError([path, "encrypted"]) { _ = try NPZ.read(path) }

@@ -1,3 +1,4 @@
+import ArrayFormats
 import Foundation
 import NDArray
 import XCTest
@@ -90,4 +91,18 @@ func handMadeNPY(_ dict: String, _ data: [UInt8], major: UInt8 = 1) -> [UInt8] {
 /// Little-endian bytes of integers of a fixed width.
 func leBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
     values.flatMap { v in (0..<(T.bitWidth / 8)).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+}
+
+/// An archive written by us in `dir` with one member "a.npy" (40 × 30 float64), and its bytes:
+/// the damaged-archive tests patch its fields.
+func oneMemberArchive(in dir: String, compressed: Bool) throws -> (path: String, bytes: [UInt8]) {
+    let path = dir + "/one.npz"
+    try NPZ.write([("a", try patternArray([40, 30], .float64))], to: path, compressed: compressed)
+    return (path, try readBytes(path))
+}
+
+/// The central directory's offset from the classic end record (archives without ZIP64).
+func centralDirectoryOffset(_ bytes: [UInt8]) -> Int {
+    let end = bytes.count - 22
+    return Int(bytes[end + 16]) | Int(bytes[end + 17]) << 8 | Int(bytes[end + 18]) << 16 | Int(bytes[end + 19]) << 24
 }
